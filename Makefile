@@ -1,0 +1,54 @@
+# Every target installs what it needs itself; a fresh clone needs only python3.11 and make.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8765
+SCALE ?= 1
+export SCORO_DUCKDB_PATH ?= data/scoro.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+DEMO_KEY := demo-api-key
+DEMO_TENANT := demo-agency
+
+.PHONY: setup system-deps demo sync simulate build docs test lint bench clean
+
+$(BIN)/scoro-warehouse: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/scoro-warehouse
+
+# Debian packages for the docs diagrams (graphviz) and the browser test (chromium).
+system-deps:
+	@if ! command -v dot >/dev/null || ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz chromium >/dev/null; \
+	fi
+
+demo: setup system-deps
+	bash scripts/demo.sh $(PORT) $(SCALE)
+
+simulate: setup
+	$(BIN)/scoro-warehouse simulate --port $(PORT) --scale $(SCALE)
+
+build: setup
+	$(BIN)/dbt build
+
+docs: setup system-deps
+	bash scripts/docs.sh
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint models tests macros analyses
+
+test: setup system-deps lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf target logs data .pytest_cache
