@@ -168,9 +168,7 @@ def _document(
     singular = _singular(table)
     children = {
         "lines": ChildSpec(f"{singular}_lines", "id", {**_LINE_FIELDS, **(line_extra or {})}),
-        "custom_fields": ChildSpec(
-            f"{singular}_custom_fields", "id", _CUSTOM_FIELD_VALUE_FIELDS
-        ),
+        "custom_fields": ChildSpec(f"{singular}_custom_fields", "id", _CUSTOM_FIELD_VALUE_FIELDS),
         **(extra_children or {}),
     }
     return ModuleSpec(
