@@ -140,9 +140,9 @@ def _flag_unlisted_as_deleted(
               and cast("{key}" as varchar) not in (select id from listed_ids)
             """,
             [run.started_at, run.started_at, tenant],
-        ).fetchone()
+        ).fetchall()
         connection.unregister("listed_ids")
-        flagged[table] = int(count[0]) if count else 0
+        flagged[table] = int(count[0][0]) if count else 0
     return flagged
 
 
@@ -165,5 +165,5 @@ def _table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
     found = connection.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [RAW_DATASET, table],
-    ).fetchone()
-    return bool(found and found[0])
+    ).fetchall()
+    return bool(found and found[0][0])

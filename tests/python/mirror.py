@@ -1,0 +1,103 @@
+"""Reading a mirrored DuckDB file and comparing it with the simulator's truth."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.scoro import schema
+
+RAW = "scoro_raw"
+
+
+def table_keys() -> dict[str, list[str]]:
+    """Key columns of every raw table, parents and children."""
+    keys: dict[str, list[str]] = {}
+    for spec in schema.MODULES.values():
+        keys[spec.table] = [spec.primary_key]
+        for child in spec.children.values():
+            keys[child.table] = [spec.parent_key_column, child.key]
+    return keys
+
+
+def read_table(path: Path, table: str, tenant: str | None = None) -> list[dict[str, Any]]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        connection.execute("set TimeZone = 'UTC'")
+        exists = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [RAW, table],
+        ).fetchone()[0]
+        if not exists:
+            return []
+        query = f'select * from {RAW}."{table}"'
+        params: list[Any] = []
+        if tenant is not None:
+            query += " where tenant_id = ?"
+            params.append(tenant)
+        cursor = connection.execute(query, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _key(row: dict[str, Any], columns: list[str]) -> tuple[str, ...]:
+    return tuple(str(row.get(c)) for c in columns)
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, list | dict) and isinstance(actual, str):
+        return json.loads(actual) == json.loads(json.dumps(expected, default=str))
+    if isinstance(expected, Decimal) or isinstance(actual, Decimal):
+        if expected is None or actual is None:
+            return expected is actual
+        return Decimal(str(expected)) == Decimal(str(actual))
+    if isinstance(expected, datetime) and isinstance(actual, datetime):
+        return expected.astimezone(UTC) == actual.astimezone(UTC)
+    return expected == actual
+
+
+def differences(path: Path, truth: dict[str, list[dict[str, Any]]], tenant: str) -> list[str]:
+    """Every way the mirror of `tenant` differs from the truth: missing, extra and
+    differing rows, field by field. Empty when the mirror is exact."""
+    keys = table_keys()
+    problems: list[str] = []
+    for table, expected_rows in truth.items():
+        columns = keys[table]
+        mirror = {_key(r, columns): r for r in read_table(path, table, tenant)}
+        expected = {_key(r, columns): r for r in expected_rows}
+        for missing in sorted(set(expected) - set(mirror))[:5]:
+            problems.append(f"{table}: missing row {missing}")
+        for extra in sorted(set(mirror) - set(expected))[:5]:
+            problems.append(f"{table}: unexpected row {extra}")
+        for key in sorted(set(expected) & set(mirror)):
+            truth_row, mirror_row = expected[key], mirror[key]
+            for name, value in truth_row.items():
+                if name not in mirror_row:
+                    continue
+                got = mirror_row[name]
+                if name == "is_deleted":
+                    value, got = bool(value), bool(got)
+                if not _same(value, got):
+                    problems.append(f"{table}{key}.{name}: expected {value!r}, got {got!r}")
+                    break
+        if len(problems) > 40:
+            break
+    return problems
+
+
+def row_counts(path: Path, tenant: str) -> dict[str, int]:
+    return {table: len(read_table(path, table, tenant)) for table in table_keys()}
+
+
+def snapshot(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every raw data table, sorted, dlt bookkeeping included."""
+    out = {}
+    for table in table_keys():
+        rows = read_table(path, table)
+        out[table] = sorted(tuple(sorted((k, str(v)) for k, v in r.items())) for r in rows)
+    return out
