@@ -378,7 +378,8 @@ def build_resources(
         # each yield names its table and hints (parent, child lists, issues)
         resource = dlt.resource(_stop_when_budget_spent(extractor, run), name=spec.table)
         resources.append(resource)
-    # the issues table exists even in a clean sync, so staging can always select from it
+    # declares the issues table's columns; dlt creates it with the first issue (staging reads
+    # a missing raw table as empty)
     resources.append(
         dlt.resource(
             iter(()),

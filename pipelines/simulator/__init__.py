@@ -1,0 +1,14 @@
+"""A local look-alike of the Scoro API v2, backed by a deterministic synthetic agency.
+
+sim = Simulator(scale=1, seed=42, tenants={"demo-agency": "demo-api-key"}).start(port=0)
+requests.post(f"{sim.url}/api/v2/invoices/list", json={"apiKey": ..., ...})
+sim.company("demo-agency").mutate(changed=5, added=3, deleted=2)
+sim.company("demo-agency").truth()   # what a correct mirror holds
+sim.stop()
+"""
+
+from pipelines.simulator.company import Company
+from pipelines.simulator.control import Faults, RateLimiter, Stats
+from pipelines.simulator.server import Simulator
+
+__all__ = ["Company", "Faults", "RateLimiter", "Simulator", "Stats"]

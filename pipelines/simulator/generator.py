@@ -1,0 +1,648 @@
+"""The synthetic agency's records, each computed from (seed, module, index) alone.
+
+Records are *canonical*: typed Python values (int ids, Decimal money, bool, date, UTC
+datetime, ``ZERO_DATE``) in the API's own field names, with child lists inline. ``wire.py``
+turns them into the API's loose JSON; ``truth`` in ``company.py`` into mirror rows.
+
+Counts, states and payment classes live in ``core.py``, master data in ``masters.py``; this
+module builds the documents (quotes, orders, invoices, prepayments, purchase orders, bills)
+and receipt groups, with their lines.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from pipelines.simulator import catalog as cat
+from pipelines.simulator.core import (
+    AMOUNTS,
+    CREDIT_CLASSES,
+    DOCUMENTS,
+    ID_BASE,
+    LINE_COUNTS,
+    LIVE,
+    PAID_CLASSES,
+    VAT_CHANGE,
+    Record,
+)
+from pipelines.simulator.masters import Masters
+from pipelines.simulator.timeline import (
+    ZERO,
+    ZERO_DATE,
+    line_amounts,
+    mix,
+    money,
+    rng_for,
+    tag,
+    utc,
+)
+
+
+class Agency(Masters):
+    """Deterministic record generator for one tenant."""
+
+    def __init__(self, seed: int, scale: float, tenant: str, anchor: datetime) -> None:
+        super().__init__(seed, scale, tenant, anchor)
+        for name in ("contact", "product", "project", "sales_deal", "purchase_deal"):
+            setattr(self, name, lru_cache(maxsize=4096)(getattr(self, name)))
+        for name in DOCUMENTS + ("receipts",):
+            setattr(self, f"_make_{name}", lru_cache(maxsize=256)(getattr(self, f"_make_{name}")))
+
+    # ---- deals: what a chain of documents sells or buys ------------------------------------
+
+    def sales_deal(self, module: str, index: int) -> Record:
+        rng = rng_for(self.seed, "deal:" + module, index)
+        n_projects = self.count["projects"]
+        project = None
+        foreign = self._usd_party(rng, self.customer_index)
+        if foreign is not None:
+            customer = foreign
+        elif rng.random() < 0.8:
+            guess = (index * n_projects) // self.count[module] + rng.randint(-1, 1)
+            project = min(n_projects - 1, max(0, guess))
+            customer = self.project_customer(project)
+        else:
+            customer = self.customer_index(rng.getrandbits(32))
+        masters = self.count["products"] // len(cat.PRODUCTS)
+        lines = []
+        for _ in range(rng.choice(LINE_COUNTS)):
+            product = len(cat.PRODUCTS) * rng.randrange(masters) + rng.randrange(
+                cat.SALES_TEMPLATES
+            )
+            tpl = cat.PRODUCTS[product % len(cat.PRODUCTS)]
+            amount = (
+                Decimal("250") * rng.randint(1, 8)
+                if tpl.code == "PRINT"
+                else Decimal(rng.choice(AMOUNTS[tpl.unit]))
+            )
+            price = (
+                tpl.price
+                if rng.random() < 0.7
+                else money(tpl.price * Decimal(rng.choice(["0.9", "1.1", "1.15", "0.85"])))
+            )
+            discount = Decimal(rng.choice(["0"] * 17 + ["10", "10", "5"]))
+            mode = rng.random()
+            lines.append(
+                {
+                    "product": product,
+                    "price": price,
+                    "amount": amount,
+                    "discount": discount,
+                    "account": "product" if mode < 0.7 else "null" if mode < 0.9 else "other",
+                    "exempt": rng.random() < 0.03,
+                    "doer": 1 + rng.randint(1, 3),
+                    "comment": rng.choice([None, "As agreed", "See timesheet"]),
+                }
+            )
+        return {
+            "customer": customer,
+            "project": project,
+            "currency": "USD" if foreign is not None else "EUR",
+            "owner": 1 + rng.randint(0, 3),
+            "description": rng.choice(["Services", "Monthly services", "Campaign work", ""]),
+            "po_number": f"PO-{rng.randint(1000, 9999)}" if rng.random() < 0.4 else None,
+            "lines": lines,
+        }
+
+    def _usd_party(self, rng: random.Random, pick: Callable[[int], int]) -> int | None:
+        """For about 8% of deals, a US contact to deal with in USD."""
+        if rng.random() >= 0.08:
+            return None
+        h = rng.getrandbits(32)
+        for k in range(64):
+            index = pick(mix(h, k))
+            if self.contact_country(index) == "USA":
+                return index
+        return None
+
+    def purchase_deal(self, module: str, index: int) -> Record:
+        rng = rng_for(self.seed, "deal:" + module, index)
+        project = None
+        foreign = self._usd_party(rng, self.supplier_index)
+        if module == "purchaseOrders":
+            order = 8 * (index // 4) + index % 4
+            project = self.sales_deal("quotes", 12 * (order // 8) + order % 8)["project"]
+        masters = self.count["products"] // len(cat.PRODUCTS)
+        lines = []
+        for _ in range(rng.randint(1, 3)):
+            pick = rng.choice(list(cat.PURCHASE_TEMPLATES) + [None])
+            product = None if pick is None else len(cat.PRODUCTS) * rng.randrange(masters) + pick
+            tpl = cat.PRODUCTS[pick] if pick is not None else None
+            unit = tpl.unit if tpl else "pcs"
+            mode = rng.random()
+            lines.append(
+                {
+                    "product": product,
+                    "price": tpl.price if tpl else money(Decimal(rng.randint(2000, 40000)) / 100),
+                    "amount": Decimal(rng.choice(AMOUNTS[unit])),
+                    "discount": Decimal("0"),
+                    "account": "product" if mode < 0.6 else "null" if mode < 0.9 else "other",
+                    "exempt": False,
+                    "doer": None,
+                    "comment": None if tpl else "Taxi and travel",
+                }
+            )
+        return {
+            "supplier": foreign
+            if foreign is not None
+            else self.supplier_index(rng.getrandbits(32)),
+            "currency": "USD" if foreign is not None else "EUR",
+            "project": project,
+            "owner": 1 + rng.randint(0, 3),
+            "description": rng.choice(["Subcontracting", "Monthly invoice", "Licences", ""]),
+            "lines": lines,
+        }
+
+    # ---- lines and headers ---------------------------------------------------------------
+
+    def _vat_code(self, spec: Record, day: date, country: str, is_person: bool, sale: bool) -> int:
+        standard = day >= VAT_CHANGE
+        if not sale:
+            return 10 if country != "EST" else 8 if standard else 7
+        tpl = cat.PRODUCTS[spec["product"] % len(cat.PRODUCTS)]
+        if country == "USA":
+            return 6
+        if country != "EST" and not is_person:
+            return 5
+        if tpl.reduced_vat:
+            return 3
+        if spec["exempt"]:
+            return 4
+        return 2 if standard else 1
+
+    def make_line(
+        self,
+        line_id: int,
+        spec: Record,
+        *,
+        vat_code: int,
+        project: int | None,
+        sale: bool,
+    ) -> Record:
+        product = self.product(spec["product"]) if spec["product"] is not None else None
+        tpl = cat.PRODUCTS[spec["product"] % len(cat.PRODUCTS)] if product else None
+        vc = cat.VAT_BY_ID[vat_code]
+        amount = spec["amount"]
+        line_sum, line_vat = line_amounts(spec["price"], amount, spec["discount"], vc.percent)
+        default = (tpl.sales_account if sale else tpl.purchases_account) if tpl else None
+        account = {"product": default, "null": None}.get(
+            spec["account"], cat.OTHER_REVENUE_ACCOUNT if sale else cat.TRAVEL_ACCOUNT
+        )
+        if tpl is None and not sale:
+            account = cat.TRAVEL_ACCOUNT
+        acct = cat.ACCOUNT_BY_ID.get(account) if account else None
+        proj = self.project(project) if project is not None else None
+        supplier = product["supplier_id"] if product else None
+        doer = spec["doer"]
+        return {
+            "id": line_id,
+            "product_id": product["product_id"] if product else None,
+            "product_name": product["name"] if product else None,
+            "product_code": product["code"] if product else None,
+            "comment": spec["comment"] or (product["name"] if product else None),
+            "comment2": None,
+            "price": spec["price"],
+            "amount": amount,
+            "amount2": None,
+            "discount": spec["discount"],
+            "sum": line_sum,
+            "vat": vc.percent,
+            "vat_code_id": vc.id,
+            "vat_code": vc.code,
+            "unit": tpl.unit if tpl else "pcs",
+            "finance_object_id": None,
+            "finance_object_name": None,
+            "finance_object_symbol": None,
+            "finance_account_id": account,
+            "finance_account_name": acct[2] if acct else None,
+            "finance_account_symbol": acct[1] if acct else None,
+            "cost": money(tpl.buying_price * amount) if tpl and sale else None,
+            "supplier_id": supplier if sale else None,
+            "supplier_name": self._contact_name_by_id(supplier) if sale and supplier else None,
+            "doer_id": doer,
+            "doer_email": self.user_email(doer) if doer else None,
+            "role_id": 3 if doer else None,
+            "role_name": cat.ROLES[2][1] if doer else None,
+            "is_internal": False,
+            "project_id": proj["project_id"] if proj else None,
+            "project_name": proj["project_name"] if proj else None,
+            "dates": None,
+            "depot_amounts": None,
+            "_vat_sum": line_vat,
+        }
+
+    def _contact_name_by_id(self, contact_id: int) -> str:
+        return self.contact(contact_id - ID_BASE["contacts"] - 1)["search_name"]
+
+    def deal_lines(self, doc_id: int, deal: Record, day: date, sale: bool) -> list[Record]:
+        party = self.contact(deal["customer"] if sale else deal["supplier"])
+        country = party["addresses"][0]["country"]
+        is_person = party["contact_type"] == "person"
+        return [
+            self.make_line(
+                doc_id * 10 + k,
+                spec,
+                vat_code=self._vat_code(spec, day, country, is_person, sale),
+                project=deal["project"],
+                sale=sale,
+            )
+            for k, spec in enumerate(deal["lines"])
+        ]
+
+    def rate(self, day: date) -> Decimal:
+        return Decimal(10500 + (day.toordinal() * 37) % 900) / 10000
+
+    def header(
+        self,
+        module: str,
+        index: int,
+        *,
+        party_index: int,
+        currency: str,
+        project: int | None,
+        owner: int,
+        day: date,
+        lines: list[Record],
+        description: str,
+        status: str,
+        number: Any,
+    ) -> Record:
+        party = self.contact(party_index)
+        proj = self.project(project) if project is not None else None
+        first_vat = cat.VAT_BY_ID[lines[0]["vat_code_id"]] if lines else cat.VAT_BY_ID[1]
+        created = self.tl.created_ts(day, mix(self.seed, tag("created:" + module), index))
+        doc_id = self.id_of(module, index)
+        return {
+            "id": doc_id,
+            "no": number,
+            "discount": ZERO,
+            "discount2": None,
+            "discount3": None,
+            "sum": sum((line["sum"] for line in lines), ZERO),
+            "vat_sum": sum((line["_vat_sum"] for line in lines), ZERO),
+            "vat": first_vat.percent,
+            "vat_code_id": first_vat.id,
+            "vat_code": first_vat.code,
+            "company_id": party["contact_id"],
+            "company_name": party["search_name"],
+            "person_id": None,
+            "person_name": None,
+            "company_address": dict(party["addresses"][0]),
+            "company_address_id": party["contact_id"] * 10 + 1,
+            "interested_party_id": None,
+            "interested_party_address_id": None,
+            "project_id": proj["project_id"] if proj else None,
+            "project_name": proj["project_name"] if proj else None,
+            "currency": currency,
+            "currency_rate": self.rate(day) if currency == "USD" else Decimal("1.0000"),
+            "owner_id": owner,
+            "owner_email": self.user_email(owner),
+            "date": day,
+            "deadline": day + timedelta(days=14),
+            "status": status,
+            "description": description,
+            "account_id": "",
+            "is_sent": True,
+            "is_role_based": False,
+            "local_price_list_id": None,
+            **self._life(module, index, created),
+        }
+
+    # ---- documents -----------------------------------------------------------------------
+
+    def record(self, module: str, index: int) -> Record:
+        """The generated record ``index`` of ``module`` (shared: copy before changing it)."""
+        if module in self._fixed_cache:
+            return self._fixed_cache[module][index]
+        if module == "contacts":
+            return self.contact(index)
+        if module == "products":
+            return self.product(index)
+        if module == "projects":
+            return self.project(index)
+        if module == "projectPhases":
+            return self.project_phase(index)
+        return getattr(self, f"_make_{module}")(index)
+
+    def _make_quotes(self, index: int) -> Record:
+        rng = rng_for(self.seed, "quotes", index)
+        deal = self.sales_deal("quotes", index)
+        day = self._doc_date("quotes", index)
+        doc_id = self.id_of("quotes", index)
+        lines = self.deal_lines(doc_id, deal, day, sale=True)
+        accepted = index % 12 < 8
+        status = "accepted" if accepted else rng.choice(["sent", "rejected", "new"])
+        for line in lines:
+            line["is_confirmed"] = accepted
+        head = self.header(
+            "quotes",
+            index,
+            party_index=deal["customer"],
+            currency=deal["currency"],
+            project=deal["project"],
+            owner=deal["owner"],
+            day=day,
+            lines=lines,
+            description=deal["description"],
+            status=status,
+            number=index + 1,
+        )
+        confirmed = head["created_date"] + timedelta(days=2) if accepted else None
+        return {
+            **head,
+            "confirmed_date": confirmed,
+            "estimated_closing_date": day + timedelta(days=30),
+            "status_name": status.capitalize(),
+            "shipment_date": None,
+            "estimated_duration": rng.randint(1, 6),
+            "lines": lines,
+            "custom_fields": self._po_fields(deal),
+        }
+
+    def _po_fields(self, deal: Record) -> list[Record]:
+        return [self._cf("c_po_number", deal["po_number"])] if deal.get("po_number") else []
+
+    def _make_orders(self, index: int) -> Record:
+        rnd, t = divmod(index, 8)
+        quote = 12 * rnd + t
+        deal = self.sales_deal("quotes", quote)
+        day = self._doc_date("orders", index)
+        lines = self.deal_lines(self.id_of("orders", index), deal, day, sale=True)
+        old = day < date(2024, 3, 1) and index % 3 == 0
+        head = self.header(
+            "orders",
+            index,
+            party_index=deal["customer"],
+            currency=deal["currency"],
+            project=deal["project"],
+            owner=deal["owner"],
+            day=day,
+            lines=lines,
+            description=deal["description"],
+            status="completed" if day < date(2025, 10, 1) else "inprogress",
+            number=index + 1,
+        )
+        return {
+            **head,
+            "quote_id": self.id_of("quotes", quote),
+            "shipment_date": ZERO_DATE if old else None,
+            "lines": lines,
+            "custom_fields": self._po_fields(deal),
+        }
+
+    def _make_invoices(self, index: int) -> Record:
+        kind = self.invoice_class(index)
+        day = self._doc_date("invoices", index)
+        doc_id = self.id_of("invoices", index)
+        rnd, q = divmod(index, 30)
+        quote_ids: list[int] = []
+        order_ids: list[int] = []
+        credited: list[int] = []
+        if kind in CREDIT_CLASSES:
+            original = self.record("invoices", self.credit_original(index) or 0)
+            rng = rng_for(self.seed, "credit", index)
+            picked = (
+                original["lines"]
+                if len(original["lines"]) == 1
+                else [rng.choice(original["lines"])]
+            )
+            lines = [self._credit_line(doc_id * 10 + k, ln) for k, ln in enumerate(picked)]
+            credited = [original["id"]]
+            party = original["company_id"] - ID_BASE["contacts"] - 1
+            project = (
+                original["project_id"] - ID_BASE["projects"] - 1 if original["project_id"] else None
+            )
+            deal = {
+                "owner": original["owner_id"],
+                "currency": original["currency"],
+                "description": "Credit note",
+                "po_number": None,
+            }
+        else:
+            if q >= 22 and index < self.count["invoices"]:
+                t = q - 22
+                quote = 12 * rnd + t
+                deal = self.sales_deal("quotes", quote)
+                quote_ids = [self.id_of("quotes", quote)]
+                order_ids = [self.id_of("orders", 8 * rnd + t)]
+            else:
+                deal = self.sales_deal("invoices", index)
+            lines = self.deal_lines(doc_id, deal, day, sale=True)
+            party, project = deal["customer"], deal["project"]
+        head = self.header(
+            "invoices",
+            index,
+            party_index=party,
+            currency=deal["currency"],
+            project=project,
+            owner=deal["owner"],
+            day=day,
+            lines=lines,
+            description=deal["description"],
+            status="unpaid",
+            number=10000 + index,
+        )
+        total = head["sum"] + head["vat_sum"]
+        rows = self.payment_rows("invoices", index, total, kind, day)
+        paid = sum((s for _, s in rows), ZERO) if kind in PAID_CLASSES else ZERO
+        head["status"] = "paid" if total - paid == 0 else "unpaid"
+        rng = rng_for(self.seed, "invoice-extra", index)
+        custom = self._po_fields(deal)
+        if rng.random() < 0.5:
+            custom.append(self._cf("c_cost_center", rng.choice(["Studio", "Digital", "Media"])))
+        return {
+            **head,
+            "payment_type": "banktransfer",
+            "fine": "0.05",
+            "quote_id": quote_ids,
+            "order_id": order_ids,
+            "prepayment_id": [],
+            "prepayment_sum": ZERO,
+            "real_estate_id": None,
+            "reference_no": f"{10000 + index}{index % 7}",
+            "paid_sum": paid,
+            "payment_fee": ZERO,
+            "receivable_sum": total - paid,
+            "generation_type": "manual",
+            "scheduled_invoice_id": None,
+            "accounting_period_from": None,
+            "accounting_period_to": None,
+            "pay_now_link": None,
+            "shipment_date": ZERO_DATE if day < date(2024, 2, 1) and index % 4 == 0 else None,
+            "credited_invoices": credited,
+            "lines": lines,
+            "custom_fields": custom,
+        }
+
+    def _credit_line(self, line_id: int, line: Record) -> Record:
+        out = {**line, "id": line_id, "amount": -line["amount"]}
+        out["sum"], out["_vat_sum"] = line_amounts(
+            line["price"], out["amount"], line["discount"], line["vat"]
+        )
+        if out["cost"] is not None:
+            out["cost"] = -out["cost"]
+        return out
+
+    def _make_prepayments(self, index: int) -> Record:
+        order = self.record("orders", 8 * index)
+        deal = self.sales_deal("quotes", 12 * index)
+        day = self._doc_date("prepayments", index)
+        doc_id = self.id_of("prepayments", index)
+        spec = {
+            "product": None,
+            "price": money(order["sum"] * Decimal("0.3")),
+            "amount": Decimal(1),
+            "discount": Decimal(0),
+            "account": "null",
+            "exempt": False,
+            "doer": None,
+            "comment": f"Prepayment 30% of order {order['no']}",
+        }
+        vat_code = order["lines"][0]["vat_code_id"]
+        lines = [self.make_line(doc_id * 10, spec, vat_code=vat_code, project=None, sale=True)]
+        kind = self.doc_class("prepayments", index)
+        head = self.header(
+            "prepayments",
+            index,
+            party_index=deal["customer"],
+            currency=deal["currency"],
+            project=deal["project"],
+            owner=deal["owner"],
+            day=day,
+            lines=lines,
+            description="Prepayment",
+            status="paid" if kind == "full" else "unpaid",
+            number=index + 1,
+        )
+        return {
+            **head,
+            "fine": "0.05",
+            "quote_id": self.id_of("quotes", 12 * index),
+            "order_id": order["id"],
+            "prepayment_percent": Decimal("30"),
+            "shipment_date": None,
+            "lines": lines,
+            "custom_fields": [],
+        }
+
+    def _make_purchaseOrders(self, index: int) -> Record:  # noqa: N802
+        deal = self.purchase_deal("purchaseOrders", index)
+        day = self._doc_date("purchaseOrders", index)
+        lines = self.deal_lines(self.id_of("purchaseOrders", index), deal, day, sale=False)
+        for line in lines:
+            line["is_settled"] = day < date(2025, 11, 1)
+        order = 8 * (index // 4) + index % 4
+        head = self.header(
+            "purchaseOrders",
+            index,
+            party_index=deal["supplier"],
+            currency=deal["currency"],
+            project=deal["project"],
+            owner=deal["owner"],
+            day=day,
+            lines=lines,
+            description=deal["description"],
+            status="confirmed",
+            number=index + 1,
+        )
+        return {
+            **head,
+            "quote_id": self.id_of("quotes", 12 * (order // 8) + order % 8),
+            "order_id": self.id_of("orders", order),
+            "real_estate_id": None,
+            "delivery_address_id": None,
+            "delivery_date": day + timedelta(days=14),
+            "confirmed_date": head["created_date"] + timedelta(hours=3),
+            "lines": lines,
+            "custom_fields": [],
+        }
+
+    def _make_bills(self, index: int) -> Record:
+        rnd, q = divmod(index, 12)
+        po = None
+        if q >= 8 and index < self.count["bills"]:
+            po = 4 * rnd + q - 8
+            deal = self.purchase_deal("purchaseOrders", po)
+        else:
+            deal = self.purchase_deal("bills", index)
+        day = self._doc_date("bills", index)
+        lines = self.deal_lines(self.id_of("bills", index), deal, day, sale=False)
+        kind = self.bill_class(index)
+        head = self.header(
+            "bills",
+            index,
+            party_index=deal["supplier"],
+            currency=deal["currency"],
+            project=deal["project"],
+            owner=deal["owner"],
+            day=day,
+            lines=lines,
+            description=deal["description"],
+            status="unpaid",
+            number=f"F-{day.year}-{index + 101:05d}",
+        )
+        total = head["sum"] + head["vat_sum"]
+        rows = self.payment_rows("bills", index, total, kind, day)
+        paid = sum((s for _, s in rows), ZERO) if kind in PAID_CLASSES else ZERO
+        head["status"] = "paid" if total - paid == 0 else "unpaid"
+        rng = rng_for(self.seed, "bill-extra", index)
+        return {
+            **head,
+            "is_chargeable": rng.random() < 0.1,
+            "dateofpayment": rows[-1][0] if paid and kind in PAID_CLASSES else None,
+            "payment_type": "banktransfer",
+            "recognition_date": day,
+            "reference_no": None,
+            "purchase_order_id": self.id_of("purchaseOrders", po) if po is not None else None,
+            "lines": lines,
+            "custom_fields": [self._cf("c_cost_center", rng.choice(["Studio", "Digital"]))],
+            "_paid_sum": paid,
+        }
+
+    def _make_receipts(self, slot: int) -> Record:
+        module, doc_index = self.receipt_target(slot)
+        doc = self.record(module, doc_index)
+        kind = self.doc_class(module, doc_index)
+        total = doc["sum"] + doc["vat_sum"]
+        rows = self.payment_rows(module, doc_index, total, kind, doc["date"])
+        group_id = self.id_of("receipts", slot)
+        state, deleted_ts = self.state("receipts", slot)
+        doc_type = "bills" if module == "bills" else "invoices"
+        modified = deleted_ts if deleted_ts is not None else self.mod_ts("receipts", slot)
+        account = 2 if doc["currency"] == "USD" else 3 if slot % 17 == 0 else 1
+        return {
+            "id": group_id,
+            "date": rows[-1][0] if rows else doc["date"],
+            "contact_id": doc["company_id"],
+            "sum": sum((s for _, s in rows), ZERO),
+            "currency": doc["currency"],
+            "sales_doc_type": doc_type,
+            "receipt_account_id": account,
+            "modified_date": utc(modified),
+            "is_deleted": state != LIVE,
+            "deleted_date": utc(deleted_ts) if deleted_ts is not None else None,
+            "receipts": [
+                self.receipt_row(group_id * 10 + k, module, doc, day, amount)
+                for k, (day, amount) in enumerate(rows)
+            ],
+        }
+
+    @staticmethod
+    def receipt_row(row_id: int, module: str, doc: Record, day: date, amount: Decimal) -> Record:
+        is_prepayment = module == "prepayments"
+        return {
+            "receipt_id": row_id,
+            "date": day,
+            "invoice_id": None if is_prepayment else doc["id"],
+            "invoice_no": None if is_prepayment else str(doc["no"]),
+            "prepayment_id": doc["id"] if is_prepayment else None,
+            "sum": amount,
+            "sales_doc_type": "bills" if module == "bills" else "invoices",
+            "contact_id": doc["company_id"],
+            "contact_name": doc["company_name"],
+        }

@@ -1,0 +1,366 @@
+"""A local HTTP server that speaks the Scoro API v2, one synthetic company per tenant.
+
+Data calls: ``POST /api/v2/{module}/list`` and ``POST /api/v2/{module}/view/{id}``.
+Control surface (no apiKey, never rate limited, never faulted): ``POST /_sim/mutate``,
+``POST /_sim/purge``, ``POST /_sim/limits``, ``GET|POST /_sim/stats``, ``GET|POST /_sim/faults``,
+``GET /_sim/health``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from pipelines.scoro.schema import MODULES
+from pipelines.simulator.company import Company
+from pipelines.simulator.control import Faults, RateLimiter, Stats
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 50
+DEFAULT_TENANTS = {"demo-agency": "demo-api-key"}
+_FAULT_MESSAGES = {
+    408: "Request timeout",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service temporarily unavailable",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
+class Simulator:
+    """The simulated Scoro API: tenants, faults, rate limits and a request log."""
+
+    def __init__(
+        self,
+        scale: float = 1,
+        seed: int = 42,
+        tenants: dict[str, str] | None = None,
+        rate_limit_per_second: int = 20,
+        daily_limit: int | None = None,
+        site_timezone: str = "Europe/Tallinn",
+        anchor: datetime | None = None,
+    ) -> None:
+        self.tenants = dict(tenants or DEFAULT_TENANTS)
+        self.site_timezone = ZoneInfo(site_timezone)
+        self._companies = {
+            tenant: Company(
+                tenant, seed=seed, scale=scale, site_timezone=site_timezone, anchor=anchor
+            )
+            for tenant in self.tenants
+        }
+        self._keys = set(self.tenants.values())
+        self.faults = Faults(seed)
+        self.stats = Stats()
+        self.limiter = RateLimiter(rate_limit_per_second, daily_limit)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def rate_limit_per_second(self) -> int:
+        return self.limiter.per_second
+
+    @rate_limit_per_second.setter
+    def rate_limit_per_second(self, value: int) -> None:
+        self.limiter.per_second = int(value)
+
+    @property
+    def daily_limit(self) -> int | None:
+        return self.limiter.daily_limit
+
+    @daily_limit.setter
+    def daily_limit(self, value: int | None) -> None:
+        self.limiter.daily_limit = None if value is None else int(value)
+
+    def company(self, tenant: str | None = None) -> Company:
+        """The company of ``tenant`` (the first tenant when omitted)."""
+        return self._companies[tenant or next(iter(self._companies))]
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    def _make_server(self, port: int, host: str) -> ThreadingHTTPServer:
+        handler = type("Handler", (_Handler,), {"sim": self})
+        server = ThreadingHTTPServer((host, port), handler)
+        server.daemon_threads = True
+        return server
+
+    def start(self, port: int = 0, host: str = "127.0.0.1") -> Simulator:
+        """Serve in a daemon thread; ``port=0`` picks a free port (see ``url``)."""
+        self._server = self._make_server(port, host)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="scoro-simulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the simulator is not running")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def serve_forever(self, port: int = 8765, host: str = "127.0.0.1") -> None:
+        """Serve in the foreground until interrupted."""
+        self._server = self._make_server(port, host)
+        tenants = ", ".join(f"{t} (apiKey {k})" for t, k in self.tenants.items())
+        print(f"Scoro API simulator on {self.url}/api/v2/ for {tenants}", flush=True)
+        try:
+            self._server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Simulator:
+        return self.start() if self._server is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- data requests -----------------------------------------------------------------
+
+    def handle_data(
+        self, module: str, action: str, record_id: str | None, raw: bytes
+    ) -> tuple[Any, dict[str, str]]:
+        """Answer one data call: (envelope data, rate-limit headers); raises ApiError."""
+        try:
+            body = json.loads(raw or b"{}")
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ApiError(400, f"Invalid JSON: {exc}") from exc
+        if not isinstance(body, dict):
+            raise ApiError(400, "The request body must be a JSON object")
+        api_key = str(body.get("apiKey") or "")
+        allowed, headers = self.limiter.hit(api_key)
+        if not allowed:
+            raise ApiError(429, "Too many requests", headers)
+        tenant = body.get("company_account_id")
+        if api_key not in self._keys:
+            raise ApiError(401, "Invalid apiKey", headers)
+        if tenant not in self.tenants:
+            raise ApiError(403, f"Unknown company_account_id: {tenant}", headers)
+        if self.tenants[tenant] != api_key:
+            raise ApiError(401, "The apiKey does not belong to this company account", headers)
+        company = self._companies[tenant]
+        request = body.get("request") or {}
+        if not isinstance(request, dict):
+            raise ApiError(400, "request must be an object", headers)
+        if action == "view":
+            record = company.view(module, record_id)
+            if record is None:
+                raise ApiError(404, f"{module} {record_id} not found", headers)
+            return self._encode(company, module, record, view=True), headers
+        page = _int_param(body, request, "page", 1, headers)
+        per_page = min(
+            MAX_PER_PAGE, _int_param(body, request, "per_page", DEFAULT_PER_PAGE, headers)
+        )
+        flt = body.get("filter", request.get("filter")) or {}
+        if not isinstance(flt, dict):
+            raise ApiError(400, "filter must be an object", headers)
+        from_date = None
+        modified = flt.get("modified_date")
+        if isinstance(modified, dict) and modified.get("from_date"):
+            from_date = _parse_moment(modified["from_date"], self.site_timezone, headers)
+        include_deleted = _truthy(body.get("include_deleted", request.get("include_deleted")))
+        records = company.list_page(
+            module,
+            page=page,
+            per_page=per_page,
+            from_date=from_date,
+            include_deleted=include_deleted,
+        )
+        return [self._encode(company, module, r, view=False) for r in records], headers
+
+    def _encode(self, company: Company, module: str, record: Any, *, view: bool) -> Any:
+        out = company.encode(module, record, view=view)
+        bad = self.faults.malformations(module, record[MODULES[module].primary_key])
+        out.update(bad)
+        return out
+
+    def handle_control(self, method: str, path: str, raw: bytes) -> Any:
+        """The ``/_sim/...`` surface for out-of-process tests."""
+        body = json.loads(raw or b"{}") if method == "POST" else {}
+        if path == "/_sim/health":
+            return {"tenants": list(self.tenants)}
+        if path == "/_sim/stats":
+            if body.get("reset"):
+                self.stats.reset()
+            return self.stats.snapshot()
+        if path == "/_sim/faults":
+            return self.faults.apply(body) if method == "POST" else self.faults.state()
+        if path == "/_sim/limits" and method == "POST":
+            if "rate_limit_per_second" in body:
+                self.rate_limit_per_second = body["rate_limit_per_second"]
+            if "daily_limit" in body:
+                self.daily_limit = body["daily_limit"]
+            return {
+                "rate_limit_per_second": self.rate_limit_per_second,
+                "daily_limit": self.daily_limit,
+            }
+        if path == "/_sim/mutate" and method == "POST":
+            company = self.company(body.get("company_account_id"))
+            args = {k: int(body[k]) for k in ("changed", "added", "deleted", "seed") if k in body}
+            return company.mutate(**args)
+        if path == "/_sim/purge" and method == "POST":
+            company = self.company(body.get("company_account_id"))
+            return company.purge(
+                str(body.get("module", "invoices")),
+                int(body.get("count", 2)),
+                int(body.get("seed", 3)),
+            )
+        raise ApiError(404, f"Unknown control path {path}")
+
+
+def _int_param(
+    body: dict[str, Any], request: dict[str, Any], name: str, default: int, headers: dict[str, str]
+) -> int:
+    value = body.get(name, request.get(name, default))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, f"{name} must be a positive integer", headers) from None
+    if number < 1:
+        raise ApiError(400, f"{name} must be a positive integer", headers)
+    return number
+
+
+def _parse_moment(value: Any, tz: ZoneInfo, headers: dict[str, str]) -> datetime:
+    """``YYYY-mm-dd HH:ii:ss`` in the site zone, or ISO-8601 with or without an offset."""
+    try:
+        moment = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ApiError(400, f"Invalid from_date: {value!r}", headers) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _api_key(raw: bytes) -> str:
+    try:
+        body = json.loads(raw or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return ""
+    return str(body.get("apiKey") or "") if isinstance(body, dict) else ""
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes")
+
+
+def _envelope(data: Any) -> dict[str, Any]:
+    return {"status": "OK", "statusCode": 200, "messages": None, "data": data}
+
+
+def _error(status: int, message: str) -> dict[str, Any]:
+    return {"status": "ERROR", "statusCode": status, "messages": {"error": [message]}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    sim: Simulator
+    protocol_version = "HTTP/1.1"
+    server_version = "ScoroSimulator/1.0"
+    timeout = 120  # drop idle keep-alive connections
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def handle(self) -> None:
+        # the client may give up, e.g. on a slow response
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError, TimeoutError):
+            super().handle()
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._route("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._route("POST")
+
+    def _read(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _route(self, method: str) -> None:
+        path = urlsplit(self.path).path.rstrip("/")
+        raw = self._read()
+        if path.startswith("/_sim/"):
+            try:
+                self._send(200, _envelope(self.sim.handle_control(method, path, raw)))
+            except ApiError as err:
+                self._send(err.status, _error(err.status, str(err)))
+            except (ValueError, TypeError) as err:
+                self._send(400, _error(400, str(err)))
+            return
+        parts = path.strip("/").split("/")
+        if len(parts) not in (4, 5) or parts[:2] != ["api", "v2"] or method != "POST":
+            self._send(404, _error(404, f"Unknown path {path}"))
+            return
+        module, action = parts[2], parts[3]
+        record_id = parts[4] if len(parts) == 5 else None
+        self.sim.stats.record(module, action, record_id)
+        # every data response carries the caller's rate-limit headers
+        _, budget = self.sim.limiter.hit(_api_key(raw), spend=False)
+        if module not in MODULES:
+            self._send(404, _error(404, f"Unknown module {module}"), budget)
+            return
+        if action not in ("list", "view") or (action == "view") != (record_id is not None):
+            self._send(404, _error(404, f"Unknown action {action} for {module}"), budget)
+            return
+        decision = self.sim.faults.take()
+        if decision.status is not None:
+            if decision.status == 429:
+                budget.update({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"})
+            message = _FAULT_MESSAGES.get(decision.status, "Simulated fault")
+            self._send(decision.status, _error(decision.status, message), budget)
+            return
+        if decision.delay:
+            time.sleep(decision.delay)
+        try:
+            data, headers = self.sim.handle_data(module, action, record_id, raw)
+        except ApiError as err:
+            self._send(err.status, _error(err.status, str(err)), err.headers or budget)
+            return
+        self._send(200, _envelope(data), headers, truncate=decision.truncate)
+
+    def _send(
+        self,
+        status: int,
+        payload: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        *,
+        truncate: bool = False,
+    ) -> None:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if truncate:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(body)

@@ -1,0 +1,434 @@
+"""Fast checks of the Scoro API simulator alone: HTTP behaviour, faults, data consistency."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import tracemalloc
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+from pipelines.scoro.schema import MODULES
+from pipelines.simulator import Company, Simulator
+
+TENANT, KEY = "demo-agency", "demo-api-key"
+BODY = {"apiKey": KEY, "company_account_id": TENANT, "lang": "eng", "request": {}}
+RATE_HEADERS = (
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "x-daily-requests-limit",
+    "x-daily-requests-remaining",
+    "x-daily-requests-reset",
+)
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[Simulator]:
+    simulator = Simulator(scale=1, seed=42, rate_limit_per_second=100_000).start(port=0)
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean(sim: Simulator) -> Iterator[None]:
+    sim.faults.clear()
+    sim.stats.reset()
+    yield
+    sim.faults.clear()
+
+
+def call(sim: Simulator, module: str, action: str = "list", **body: Any) -> requests.Response:
+    return requests.post(f"{sim.url}/api/v2/{module}/{action}", json={**BODY, **body}, timeout=10)
+
+
+def list_all(sim: Simulator, module: str, per_page: int = 100, **body: Any) -> list[dict]:
+    records, page = [], 1
+    while True:
+        data = call(sim, module, page=page, per_page=per_page, **body).json()["data"]
+        records += data
+        if len(data) < per_page:
+            return records
+        page += 1
+
+
+def ids(records: list[dict], module: str) -> list[int]:
+    return [int(r[MODULES[module].primary_key]) for r in records]
+
+
+def is_true(value: Any) -> bool:
+    return value in (True, 1, "1")
+
+
+# ---- the API surface ---------------------------------------------------------------------
+
+
+def test_pagination_ends_on_short_page_and_caps_per_page(sim: Simulator) -> None:
+    invoices = list_all(sim, "invoices", per_page=100)
+    live = [r for r in sim.company(TENANT).truth()["invoices"] if not r["is_deleted"]]
+    assert ids(invoices, "invoices") == sorted(r["id"] for r in live)
+    assert len(invoices) % 100 != 0  # the last page was short
+    assert ids(list_all(sim, "invoices", per_page=7), "invoices") == ids(invoices, "invoices")
+    capped = call(sim, "invoices", per_page=500).json()["data"]
+    assert len(capped) == 100
+    assert len(call(sim, "invoices").json()["data"]) == 50  # default per_page
+    assert call(sim, "invoices", page=1000).json()["data"] == []
+    envelope = call(sim, "vatCodes").json()
+    assert envelope["status"] == "OK" and envelope["statusCode"] == 200
+    assert envelope["messages"] is None
+    assert "total" not in json.dumps(envelope)
+
+
+def test_list_leaves_lines_null_and_view_fills_them(sim: Simulator) -> None:
+    listed = call(sim, "invoices", per_page=5).json()["data"]
+    assert all(r["lines"] is None and r["custom_fields"] is None for r in listed)
+    first = listed[0]
+    view = call(sim, "invoices", f"view/{first['id']}").json()["data"]
+    assert isinstance(view["lines"], list) and 1 <= len(view["lines"]) <= 6
+    assert set(view["lines"][0]) >= {"id", "price", "amount", "sum", "vat", "finance_account_id"}
+    line_sum = sum(Decimal(str(line["sum"])) for line in view["lines"])
+    assert line_sum == Decimal(str(view["sum"]))
+    for module in ("contacts", "projects"):
+        record = call(sim, module, per_page=1).json()["data"][0]
+        assert record["custom_fields"] is None
+        key = record[MODULES[module].primary_key]
+        assert isinstance(call(sim, module, f"view/{key}").json()["data"]["custom_fields"], list)
+    assert call(sim, "invoices", "view/999999").status_code == 404
+
+
+def test_from_date_filter(sim: Simulator) -> None:
+    everything = list_all(sim, "bills")
+    tz = ZoneInfo("Europe/Tallinn")
+    middle = everything[len(everything) // 2]["modified_date"]  # naive site time
+    since = datetime.strptime(middle, "%Y-%m-%d %H:%M:%S").replace(tzinfo=tz)
+    later = list_all(sim, "bills", filter={"modified_date": {"from_date": middle}})
+    expected = [
+        r
+        for r in everything
+        if datetime.strptime(r["modified_date"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=tz) >= since
+    ]
+    assert ids(later, "bills") == ids(expected, "bills")
+    assert 0 < len(later) < len(everything)
+    iso = since.astimezone(UTC).isoformat()  # the same moment as ISO-8601 with an offset
+    assert ids(list_all(sim, "bills", filter={"modified_date": {"from_date": iso}}), "bills") == (
+        ids(later, "bills")
+    )
+    bad = call(sim, "bills", filter={"modified_date": {"from_date": "yesterday"}})
+    assert bad.status_code == 400
+
+
+def test_include_deleted(sim: Simulator) -> None:
+    live = list_all(sim, "invoices")
+    with_deleted = list_all(sim, "invoices", include_deleted=1)
+    inside_request = list_all(sim, "invoices", request={"include_deleted": 1})
+    assert ids(inside_request, "invoices") == ids(with_deleted, "invoices")
+    deleted = [r for r in with_deleted if is_true(r["is_deleted"])]
+    assert deleted and len(with_deleted) == len(live) + len(deleted)
+    assert not any(is_true(r["is_deleted"]) for r in live)
+    for record in deleted:
+        moment = datetime.fromisoformat(record["deleted_date"])
+        assert moment.tzinfo is not None  # ISO-8601 with offset
+        assert datetime.now(UTC) - timedelta(days=30) < moment < datetime.now(UTC)
+        assert call(sim, "invoices", f"view/{record['id']}").status_code == 404
+    # two invoices were deleted long ago: never listed
+    assert len(with_deleted) == sim.company(TENANT).agency.count["invoices"] - 2
+
+
+def test_errors_use_the_envelope(sim: Simulator) -> None:
+    cases = [
+        (call(sim, "invoices", apiKey="wrong"), 401),
+        (call(sim, "invoices", company_account_id="nobody"), 403),
+        (call(sim, "notAModule"), 404),
+        (call(sim, "invoices", page=0), 400),
+        (requests.post(f"{sim.url}/api/v2/invoices/list", data=b"{not json", timeout=5), 400),
+    ]
+    for response, status in cases:
+        assert response.status_code == status
+        body = response.json()
+        assert body["status"] == "ERROR" and body["statusCode"] == status
+        assert body["messages"]["error"]
+        assert all(name in response.headers for name in RATE_HEADERS)
+
+
+def test_rate_limits_answer_429_with_headers() -> None:
+    with Simulator(rate_limit_per_second=3, daily_limit=5) as limited:
+        statuses = []
+        for _ in range(6):
+            response = call(limited, "vatCodes")
+            assert all(name in response.headers for name in RATE_HEADERS)
+            assert int(response.headers["x-ratelimit-reset"]) >= 1
+            statuses.append(response.status_code)
+        assert statuses[:3] == [200, 200, 200] and 429 in statuses[3:]
+        assert response.json()["statusCode"] == 429
+        time.sleep(1.05)
+        statuses = [call(limited, "vatCodes").status_code for _ in range(4)]
+        assert statuses[:2] == [200, 200] and statuses[2:] == [429, 429]  # daily budget spent
+        response = call(limited, "vatCodes")
+        assert response.headers["x-daily-requests-remaining"] == "0"
+        assert int(response.headers["x-daily-requests-reset"]) > 3600
+        # the control surface is never rate limited; limits can change at runtime
+        assert requests.get(f"{limited.url}/_sim/stats", timeout=5).status_code == 200
+        limited.daily_limit = None
+        assert call(limited, "vatCodes").status_code == 200
+
+
+def test_storm_and_server_error_faults(sim: Simulator) -> None:
+    sim.faults.storm_429(2)
+    first, second, third = (call(sim, "vatCodes") for _ in range(3))
+    assert (first.status_code, second.status_code, third.status_code) == (429, 429, 200)
+    assert first.headers["x-ratelimit-reset"] == "1"
+    assert first.json()["status"] == "ERROR"
+    sim.faults.error_5xx(3)
+    assert requests.get(f"{sim.url}/_sim/stats", timeout=5).status_code == 200  # not faulted
+    codes = [call(sim, "vatCodes").status_code for _ in range(4)]
+    assert all(code in (500, 503) for code in codes[:3]) and codes[3] == 200
+
+
+def test_slow_fault_exceeds_a_client_timeout(sim: Simulator) -> None:
+    sim.faults.slow(1, seconds=1.0)
+    with pytest.raises(requests.Timeout):
+        requests.post(f"{sim.url}/api/v2/vatCodes/list", json=BODY, timeout=0.3)
+    assert call(sim, "vatCodes").status_code == 200
+
+
+def test_truncate_fault_sends_less_than_content_length(sim: Simulator) -> None:
+    sim.faults.truncate(1)
+    host, port = sim.url.removeprefix("http://").split(":")
+    payload = json.dumps(BODY).encode()
+    request = (
+        f"POST /api/v2/invoices/list HTTP/1.1\r\nHost: {host}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+    ).encode() + payload
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(request)
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if b"Length" in line))
+    assert 0 < len(body) < length
+    with pytest.raises(requests.exceptions.RequestException):
+        sim.faults.truncate(1)
+        call(sim, "invoices").json()
+    assert call(sim, "invoices").status_code == 200
+
+
+def test_malformed_record(sim: Simulator) -> None:
+    sim.faults.malformed(module="invoices", record_id=4003, field="sum", value="twelve")
+    listed = {int(r["id"]): r for r in call(sim, "invoices", per_page=10).json()["data"]}
+    assert listed[4003]["sum"] == "twelve" and listed[4004]["sum"] != "twelve"
+    assert call(sim, "invoices", "view/4003").json()["data"]["sum"] == "twelve"
+
+
+def test_request_log(sim: Simulator) -> None:
+    list_all(sim, "products")
+    call(sim, "invoices", "view/4001")
+    call(sim, "invoices", "view/4002")
+    assert sim.stats.count("products", "list") == 1
+    assert sim.stats.count(action="view") == 2 and sim.stats.count() == 3
+    assert sim.stats.view_ids("invoices") == [4001, 4002]
+    assert sim.stats.view_ids("contacts") == []
+    snapshot = requests.get(f"{sim.url}/_sim/stats", timeout=5).json()["data"]
+    assert snapshot["counts"]["invoices/view"] == 2
+    sim.stats.reset()
+    assert sim.stats.count() == 0
+
+
+def test_control_surface_over_http() -> None:
+    with Simulator(seed=3) as other:
+        url = other.url
+        faults = requests.post(f"{url}/_sim/faults", json={"storm_429": 1}, timeout=5).json()
+        assert faults["data"]["storm_429"] == 1
+        assert call(other, "vatCodes").status_code == 429
+        args = {"company_account_id": TENANT, "changed": 2, "added": 1, "deleted": 1, "seed": 1}
+        result = requests.post(f"{url}/_sim/mutate", json=args, timeout=5).json()["data"]
+        assert len(result["invoices"]["added"]) == 1 and len(result["contacts"]["deleted"]) == 1
+        assert requests.post(f"{url}/_sim/stats", json={"reset": 1}, timeout=5).ok
+        assert requests.get(f"{url}/_sim/nothing", timeout=5).status_code == 404
+
+
+def test_loose_formats_are_spread_over_records(sim: Simulator) -> None:
+    invoices = list_all(sim, "invoices")
+    booleans = {repr(r["is_sent"]) for r in invoices}
+    assert booleans >= {"True", "1", "'1'"}
+    assert {type(r["id"]) for r in invoices} == {int, str}
+    assert {type(r["sum"]) for r in invoices} >= {str, float}
+    assert all(len(r["modified_date"]) == 19 and "T" not in r["modified_date"] for r in invoices)
+    assert any(r["shipment_date"] == "0000-00-00" for r in invoices)
+    usd = [r for r in invoices if r["currency"] == "USD"]
+    assert 0.03 < len(usd) / len(invoices) < 0.15
+    assert all(Decimal(str(r["currency_rate"])) > 1 for r in usd)
+    for module in ("contacts", "users", "purchaseOrders"):
+        record = call(sim, module, per_page=1).json()["data"][0]
+        assert datetime.fromisoformat(record["modified_date"]).tzinfo is not None
+    users = list_all(sim, "users")
+    assert any(u["birthday"] == "0000-00-00" for u in users)
+
+
+def test_same_seed_same_data() -> None:
+    first = Simulator(seed=11).start()
+    second = Simulator(seed=11).start()
+    third = Simulator(seed=12).start()
+    try:
+        for module in ("invoices", "contacts", "receipts", "bills"):
+            pages = [call(s, module, per_page=100).json()["data"] for s in (first, second, third)]
+            assert pages[0] == pages[1]
+            assert pages[0] != pages[2]
+        view = [call(s, "invoices", "view/4010").json() for s in (first, second)]
+        assert view[0] == view[1]
+    finally:
+        for s in (first, second, third):
+            s.stop()
+
+
+def test_tenants_are_separate_companies() -> None:
+    tenants = {"agency-a": "key-a", "agency-b": "key-b"}
+    with Simulator(tenants=tenants) as two:
+        a = call(two, "contacts", apiKey="key-a", company_account_id="agency-a").json()["data"]
+        b = call(two, "contacts", apiKey="key-b", company_account_id="agency-b").json()["data"]
+        assert a != b
+        assert call(two, "contacts", apiKey="key-a", company_account_id="agency-b").status_code == (
+            401
+        )
+
+
+# ---- the company's data ----------------------------------------------------------------
+
+
+def check_consistency(truth: dict[str, list[dict]]) -> None:
+    """Invoices agree with their lines and with the live receipt rows that pay them."""
+    lines: dict[int, list[Decimal]] = defaultdict(list)
+    for line in truth["invoice_lines"]:
+        lines[line["invoice_id"]].append(line["sum"])
+    live_groups = {g["id"] for g in truth["receipts"] if not g["is_deleted"]}
+    paid: dict[int, Decimal] = defaultdict(Decimal)
+    for row in truth["receipt_rows"]:
+        live = row["receipt_group_id"] in live_groups and row["sales_doc_type"] == "invoices"
+        if live and row["invoice_id"] is not None:
+            paid[row["invoice_id"]] += row["sum"]
+    for invoice in truth["invoices"]:
+        total = invoice["sum"] + invoice["vat_sum"]
+        assert invoice["paid_sum"] == paid[invoice["id"]], invoice["id"]
+        assert invoice["receivable_sum"] == total - invoice["paid_sum"]
+        assert (invoice["status"] == "paid") == (invoice["receivable_sum"] == 0)
+        if invoice["id"] in lines:
+            assert sum(lines[invoice["id"]], Decimal(0)) == invoice["sum"]
+        else:
+            assert invoice["is_deleted"]  # deleted before any sync: never viewed
+    group_sums: dict[int, Decimal] = defaultdict(Decimal)
+    for row in truth["receipt_rows"]:
+        group_sums[row["receipt_group_id"]] += row["sum"]
+    assert all(group_sums[g["id"]] == g["sum"] for g in truth["receipts"])
+
+
+def test_truth_is_typed_and_consistent() -> None:
+    company = Company(TENANT, seed=42, scale=1)
+    truth = company.truth()
+    check_consistency(truth)
+    tables = {spec.table for spec in MODULES.values()}
+    tables |= {child.table for spec in MODULES.values() for child in spec.children.values()}
+    assert tables == set(truth)
+    invoices = truth["invoices"]
+    assert 280 <= len(invoices) <= 300 and 900 <= len(truth["invoice_lines"]) <= 1200
+    assert all(isinstance(r["sum"], Decimal) and isinstance(r["id"], int) for r in invoices)
+    assert all(r["modified_date"].utcoffset() == timedelta(0) for r in invoices)
+    statuses = {r["status"] for r in invoices}
+    assert statuses == {"paid", "unpaid"}
+    partial = [r for r in invoices if 0 < r["paid_sum"] < r["sum"] + r["vat_sum"]]
+    assert partial
+    credits = {
+        r["invoice_id"]: r["credited_invoice_id"] for r in truth["invoice_credited_invoices"]
+    }
+    by_id = {r["id"]: r for r in invoices}
+    assert 0.02 < len(credits) / len(invoices) < 0.1
+    for credit_id, original_id in credits.items():
+        assert by_id[credit_id]["sum"] < 0 and original_id in by_id
+    assert any(line["finance_account_id"] is None for line in truth["invoice_lines"])
+    assert any(line["vat"] == 0 for line in truth["invoice_lines"])
+    bill_groups = [g for g in truth["receipts"] if g["sales_doc_type"] == "bills"]
+    bill_ids = {b["id"] for b in truth["bills"]}
+    bill_rows = [r for r in truth["receipt_rows"] if r["sales_doc_type"] == "bills"]
+    assert bill_groups and all(row["invoice_id"] in bill_ids for row in bill_rows)
+    assert any(r["prepayment_id"] for r in truth["receipt_rows"])
+    means = truth["contact_means_of_contact"]
+    assert {"type", "value", "contact_id", "_index"} <= set(means[0])
+    assert {r["module_name"] for r in truth["custom_field_modules"]} >= {"invoices", "contacts"}
+    assert all(r["is_deleted"] is False for r in truth["vat_codes"] if "is_deleted" in r)
+    persons = [c for c in truth["contacts"] if c["contact_type"] == "person"]
+    assert any(c["birthday"] is None for c in persons)
+
+
+def test_mutate_changes_adds_and_deletes_consistently() -> None:
+    company = Company(TENANT, seed=42, scale=1)
+    before = {r["id"]: r for r in company.truth()["invoices"]}
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    result = company.mutate(changed=5, added=3, deleted=2, seed=7)
+    assert set(result) >= {"invoices", "contacts", "bills", "receipts"}
+    for module in ("invoices", "contacts", "bills", "receipts"):
+        assert len(result[module]["added"]) == 3 and len(result[module]["deleted"]) == 2
+        assert len(result[module]["changed"]) >= 5
+    truth = company.truth()
+    check_consistency(truth)
+    after = {r["id"]: r for r in truth["invoices"]}
+    for invoice_id in result["invoices"]["changed"] + result["invoices"]["added"]:
+        assert after[invoice_id]["modified_date"] >= started
+    assert any(after[i]["sum"] != before[i]["sum"] for i in result["invoices"]["changed"])
+    for invoice_id in result["invoices"]["deleted"]:
+        assert after[invoice_id]["is_deleted"] and after[invoice_id]["deleted_date"] >= started
+    kept = {line["invoice_id"] for line in truth["invoice_lines"]}
+    assert set(result["invoices"]["deleted"]) <= kept  # a mirror keeps their lines
+    # an incremental list now returns exactly what changed
+    changed = company.list_page("invoices", per_page=100, from_date=started, include_deleted=True)
+    expected = {i for ids_ in result["invoices"].values() for i in ids_}
+    assert {r["id"] for r in changed} == expected
+    live_only = company.list_page("invoices", per_page=100, from_date=started)
+    assert {r["id"] for r in live_only} == expected - set(result["invoices"]["deleted"])
+    second = company.mutate(changed=1, added=1, deleted=0, seed=7)
+    assert second["invoices"]["added"] != result["invoices"]["added"]
+
+
+def test_purge_deletes_beyond_the_listing_window() -> None:
+    company = Company(TENANT, seed=42, scale=1)
+
+    def listed() -> set[int]:
+        pages = (
+            company.list_page("invoices", page=p, per_page=100, include_deleted=True)
+            for p in range(1, 5)
+        )
+        return {r["id"] for page in pages for r in page}
+
+    before = listed()
+    purged = company.purge(module="invoices", count=2, seed=3)
+    assert len(purged) == 2 and set(purged) <= before
+    assert listed() == before - set(purged)
+    assert all(company.view("invoices", i) is None for i in purged)
+    rows = {r["id"]: r for r in company.truth()["invoices"]}
+    assert all(rows[i]["is_deleted"] for i in purged)  # what a full id sweep leaves
+    check_consistency(company.truth())
+
+
+def test_scale_1000_pages_are_generated_on_demand() -> None:
+    tracemalloc.start()
+    try:
+        started = time.perf_counter()
+        company = Company(TENANT, seed=42, scale=1000)
+        page = company.list_page("invoices", page=1000, per_page=100)
+        late = company.view("invoices", 4000 + 299_990)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert company.agency.count["invoices"] == 300_000  # ~1,050,000 invoice lines
+    assert len(page) == 100 and late is not None and late["lines"]
+    ids_ = [r["id"] for r in page]
+    assert ids_ == sorted(ids_) and ids_[0] > 4000 + 99_000
+    assert elapsed < 5, elapsed
+    assert peak < 100 * 2**20, peak
