@@ -17,10 +17,18 @@ from decimal import Decimal
 from typing import Any
 
 from dlt.sources.helpers.requests import Client
+from dlt.sources.helpers.requests.retry import (
+    DEFAULT_RETRY_EXCEPTIONS,
+    retry_if_predicate,
+    retry_if_status,
+    wait_exponential_retry_after,
+)
+from dlt.sources.helpers.requests.session import Session
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import AuthConfigBase
 from dlt.sources.helpers.rest_client.paginators import PageNumberPaginator
 from requests import HTTPError, PreparedRequest, Response
+from tenacity import RetryCallState, Retrying, retry_any, retry_if_exception_type
 
 logger = logging.getLogger("scoro_warehouse.client")
 
@@ -170,6 +178,67 @@ def _should_retry(response: Response | None, exception: BaseException | None) ->
     return False
 
 
+class _PatientClient(Client):
+    """dlt's retrying client, with one change: a 429 names its own wait, so it may be retried
+    many more times than a 5xx or a timeout before the call gives up."""
+
+    def __init__(self, *, rate_limited_attempts: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._rate_limited_attempts = rate_limited_attempts
+
+    @staticmethod
+    def _failures(state: RetryCallState) -> dict[str, int]:
+        """Rate-limited attempts and other failures of this call, counted apart so that a long
+        429 storm neither uses up nor lengthens the backoff of a 5xx or timeout after it."""
+        counts = state.__dict__.setdefault("scoro_failures", {"limited": 0, "other": 0})
+        attempt = state.attempt_number
+        if state.__dict__.get("scoro_counted") != attempt:
+            state.__dict__["scoro_counted"] = attempt
+            outcome = state.outcome
+            error = outcome.exception() if outcome is not None else None
+            response = getattr(error, "response", None) if error else outcome.result()
+            limited = isinstance(response, Response) and response.status_code == 429
+            counts["limited" if limited else "other"] += 1
+        return counts
+
+    def _stop(self, state: RetryCallState) -> bool:
+        counts = self._failures(state)
+        return (
+            counts["limited"] >= self._rate_limited_attempts
+            or counts["other"] >= self._retry_kwargs["max_attempts"]
+        )
+
+    def _wait(self, state: RetryCallState) -> float:
+        """The server's own wait when it names one (Retry-After, set from x-ratelimit-reset),
+        else exponential backoff over the non-429 failures only."""
+        named = self._named_wait(state)
+        if named is not None:
+            return named
+        other = max(1, self._failures(state)["other"])
+        factor = self._retry_kwargs["backoff_factor"]
+        return float(min(self._retry_kwargs["max_delay"], factor * 2 ** (other - 1)))
+
+    def _make_session(self) -> Session:
+        session = Session(**self._session_kwargs)  # type: ignore[arg-type]
+        session.mount("http://", self._adapter)
+        session.mount("https://", self._adapter)
+        kwargs = self._retry_kwargs
+        self._named_wait = wait_exponential_retry_after(max=kwargs["max_delay"])._get_retry_after
+        retrying = Retrying(
+            wait=self._wait,
+            retry=retry_any(
+                retry_if_status(kwargs["status_codes"]),
+                retry_if_exception_type(tuple(kwargs["exceptions"])),
+                retry_if_predicate(kwargs["condition"]),
+            ),
+            stop=self._stop,
+            reraise=True,
+            retry_error_callback=lambda state: state.outcome.result(),
+        )
+        session.send = retrying.wraps(session.send)  # type: ignore[method-assign]
+        return session
+
+
 class ScoroClient:
     """List and view calls for one Scoro account."""
 
@@ -181,6 +250,7 @@ class ScoroClient:
         max_workers: int = 4,
         request_timeout: float = 30.0,
         max_attempts: int = 8,
+        rate_limited_attempts: int = 100,
         backoff_factor: float = 0.5,
         max_retry_delay: float = 60.0,
     ) -> None:
@@ -188,10 +258,12 @@ class ScoroClient:
         self.max_workers = max_workers
         self.limiter = RateLimiter(max_requests_per_second, max_workers)
         self._auth = ScoroBodyAuth(credentials)
-        self._http = Client(
+        self._http = _PatientClient(
+            rate_limited_attempts=rate_limited_attempts,
             request_timeout=request_timeout,
             raise_for_status=False,
             status_codes=RETRY_STATUSES,
+            exceptions=DEFAULT_RETRY_EXCEPTIONS,
             request_max_attempts=max_attempts,
             request_backoff_factor=backoff_factor,
             request_max_retry_delay=max_retry_delay,

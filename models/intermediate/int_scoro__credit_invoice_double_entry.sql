@@ -1,0 +1,20 @@
+-- One row per debit or credit of a Scoro credit invoice (an invoice crediting other invoices; negative sums):
+-- debit revenue per line (ex VAT) and VAT payable per VAT code; credit Accounts Receivable with the total incl. VAT.
+{{ accounting_document_double_entry(
+    document_type='credit_invoice',
+    transaction_type='Credit Note',
+    documents=ref('stg_scoro__invoices'),
+    document_lines=ref('stg_scoro__invoice_lines'),
+    line_document_key='invoice_id',
+    scoro_module='invoices',
+    counterparty_account=var('scoro_accounts_receivable_account'),
+    counterparty_side='debit',
+    vat_account=var('scoro_vat_output_account'),
+    product_account_column='sales_finance_account_id',
+    default_line_account=var('scoro_default_sales_account'),
+    adjustment_account=var('scoro_sales_adjustments_account'),
+    entity_role='customer',
+    credited_invoices=ref('stg_scoro__invoice_credited_invoices'),
+    credit_filter='only',
+    document_number_column='no_text'
+) }}

@@ -1,0 +1,321 @@
+-- One row per Scoro bill (purchase invoice), deleted bills kept with hg_deleted = true.
+with
+
+bills as (
+    select * from {{ ref('stg_scoro__bills') }}
+),
+
+bill_lines as (
+    select * from {{ ref('stg_scoro__bill_lines') }}
+),
+
+bill_custom_fields as (
+    select * from {{ ref('stg_scoro__bill_custom_fields') }}
+),
+
+receipts as (
+    select * from {{ ref('stg_scoro__receipts') }}
+),
+
+receipt_rows as (
+    select * from {{ ref('stg_scoro__receipt_rows') }}
+),
+
+products as (
+    select * from {{ ref('stg_scoro__products') }}
+),
+
+vat_codes as (
+    select * from {{ ref('stg_scoro__vat_codes') }}
+),
+
+custom_fields as (
+    select * from {{ ref('stg_scoro__custom_fields') }}
+),
+
+accounts as (
+    select * from {{ ref('int_scoro__accounts') }}
+),
+
+status_map as (
+    select * from {{ ref('scoro_status_map') }}
+),
+
+-- Each line with its account, resolved as the general ledger posts it: the line's finance
+-- account, else its product's purchases account, else the default purchases account.
+lines as (
+    select
+        bill_lines.tenant_id,
+        bill_lines.bill_id,
+        bill_lines.id as line_id,
+        bill_lines.product_id,
+        bills.purchase_order_id,
+        bill_lines.sum as line_sum,
+        bill_lines.finance_object_id,
+        bill_lines.finance_object_name,
+        coalesce(bill_lines.product_name, products.name) as product_name,
+        coalesce(bill_lines.comment, bill_lines.product_name) as description,
+        bill_lines.amount as quantity,
+        bill_lines.price as unit_price,
+        bill_lines.price * bill_lines.amount - bill_lines.sum as discount_amount,
+        {{ accounting_vat_amount('coalesce(bill_lines.sum, 0)', 'coalesce(bill_lines.vat, 0)') }} as tax_amount,
+        coalesce(bill_lines.vat_code, vat_codes.vat_code) as tax_code,
+        case
+            when line_account.account_id is not null then line_account.account_id
+            when product_account.account_id is not null then product_account.account_id
+            else default_account.account_id
+        end as account_id,
+        case
+            when line_account.account_id is not null then line_account.name
+            when product_account.account_id is not null then product_account.name
+            else default_account.name
+        end as account_name,
+        case
+            when line_account.account_id is not null then line_account.account_number
+            when product_account.account_id is not null then product_account.account_number
+            else default_account.account_number
+        end as account_number
+    from bill_lines
+    inner join bills
+        on
+            bill_lines.tenant_id = bills.tenant_id
+            and bill_lines.bill_id = bills.id
+    left join products
+        on
+            bill_lines.tenant_id = products.tenant_id
+            and bill_lines.product_id = products.product_id
+    left join vat_codes
+        on
+            bill_lines.tenant_id = vat_codes.tenant_id
+            and bill_lines.vat_code_id = vat_codes.vat_code_id
+    left join accounts as line_account
+        on
+            bill_lines.tenant_id = line_account.tenant_id
+            and cast(bill_lines.finance_account_id as {{ dbt.type_string() }}) = line_account.account_id
+            and line_account.account_source = 'scoro_finance_account'
+    left join accounts as product_account
+        on
+            products.tenant_id = product_account.tenant_id
+            and cast(products.purchases_finance_account_id as {{ dbt.type_string() }}) = product_account.account_id
+            and product_account.account_source = 'scoro_finance_account'
+    left join accounts as default_account
+        on
+            bill_lines.tenant_id = default_account.tenant_id
+            and default_account.account_id = '{{ var("scoro_default_purchases_account") }}'
+),
+
+-- Lines that name a product are item lines (lineItems) ...
+item_lists as (
+    select
+        tenant_id,
+        bill_id,
+        {{ unified_list_agg(unified_struct({
+            'accountName': 'account_name',
+            'accountNumber': 'account_number',
+            'classId': 'cast(finance_object_id as ' ~ dbt.type_string() ~ ')',
+            'className': 'finance_object_name',
+            'customFields': unified_empty_list(data_type='struct("name" varchar, "value" varchar)[]'),
+            'description': 'description',
+            'discount': 'cast(discount_amount as ' ~ accounting_money_type() ~ ')',
+            'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
+            'orderId': 'cast(purchase_order_id as ' ~ dbt.type_string() ~ ')',
+            'productId': 'cast(product_id as ' ~ dbt.type_string() ~ ')',
+            'productName': 'product_name',
+            'quantity': 'cast(quantity as ' ~ accounting_money_type() ~ ')',
+            'serviceDate': 'cast(null as ' ~ dbt.type_string() ~ ')',
+            'taxCode': 'tax_code',
+            'totalPrice': 'cast(line_sum as ' ~ accounting_money_type() ~ ')',
+            'unitPrice': 'cast(unit_price as ' ~ accounting_money_type() ~ ')',
+        }), 'line_id') }} as line_items
+    from lines
+    where product_id is not null
+    group by tenant_id, bill_id
+),
+
+-- ... lines without a product are account-based expense lines (expenses).
+expense_lists as (
+    select
+        tenant_id,
+        bill_id,
+        {{ unified_list_agg(unified_struct({
+            'accountId': 'account_id',
+            'accountNumber': 'account_number',
+            'amount': 'cast(line_sum as ' ~ accounting_money_type() ~ ')',
+            'department': 'cast(null as ' ~ dbt.type_string() ~ ')',
+            'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
+            'taxAmount': 'cast(tax_amount as ' ~ accounting_money_type() ~ ')',
+            'taxCode': 'tax_code',
+        }), 'line_id') }} as expenses
+    from lines
+    where product_id is null
+    group by tenant_id, bill_id
+),
+
+named_custom_fields as (
+    select
+        bill_custom_fields.tenant_id,
+        bill_custom_fields.bill_id,
+        bill_custom_fields.id as custom_field_id,
+        coalesce(bill_custom_fields.name, custom_fields.name, bill_custom_fields.id) as custom_field_name,
+        bill_custom_fields.value as custom_field_value
+    from bill_custom_fields
+    left join custom_fields
+        on
+            bill_custom_fields.tenant_id = custom_fields.tenant_id
+            and bill_custom_fields.id = custom_fields.id
+),
+
+custom_field_lists as (
+    select
+        tenant_id,
+        bill_id,
+        {{ unified_list_agg(unified_struct({
+            'name': 'custom_field_name',
+            'value': 'custom_field_value',
+        }), 'custom_field_id') }} as custom_fields
+    from named_custom_fields
+    group by tenant_id, bill_id
+),
+
+-- Money paid on each bill: receipt rows of live receipt groups whose sales_doc_type is bills
+-- (their invoice_id is the bill id), as the general ledger posts them, in payment order.
+payments as (
+    select
+        receipt_rows.tenant_id,
+        receipt_rows.invoice_id as bill_id,
+        cast(coalesce(receipt_rows.date, receipts.date) as date) as payment_date,
+        receipt_rows.sum as payment_amount,
+        sum(receipt_rows.sum) over (
+            partition by receipt_rows.tenant_id, receipt_rows.invoice_id
+            order by coalesce(receipt_rows.date, receipts.date), receipt_rows.receipt_group_id, receipt_rows.receipt_id
+            rows between unbounded preceding and current row
+        ) as paid_to_date
+    from receipt_rows
+    inner join receipts
+        on
+            receipt_rows.tenant_id = receipts.tenant_id
+            and receipt_rows.receipt_group_id = receipts.id
+    where
+        not receipts.is_deleted
+        and not receipt_rows.is_deleted
+        and receipt_rows.prepayment_id is null
+        and receipt_rows.invoice_id is not null
+        and coalesce(receipt_rows.sales_doc_type, receipts.sales_doc_type) = 'bills'
+),
+
+payment_totals as (
+    select
+        payments.tenant_id,
+        payments.bill_id,
+        sum(payments.payment_amount) as paid_amount,
+        -- the first payment after which the bill total was covered
+        min(
+            case
+                when payments.paid_to_date >= coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0)
+                    then payments.payment_date
+            end
+        ) as completed_on
+    from payments
+    inner join bills
+        on
+            payments.tenant_id = bills.tenant_id
+            and payments.bill_id = bills.id
+    group by payments.tenant_id, payments.bill_id
+),
+
+bill_amounts as (
+    select
+        bills.*,
+        coalesce(bills.company_id, bills.person_id) as vendor_id,
+        coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0) as total_amount,
+        coalesce(payment_totals.paid_amount, 0) as paid_amount,
+        coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0) - coalesce(payment_totals.paid_amount, 0) as amount_due,
+        {{ accounting_rate('bills.currency', 'bills.currency_rate') }} as conversion_rate,
+        case
+            when coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0) - coalesce(payment_totals.paid_amount, 0) <= 0
+                then payment_totals.completed_on
+        end as paid_date,
+        item_lists.line_items,
+        expense_lists.expenses,
+        custom_field_lists.custom_fields
+    from bills
+    left join payment_totals
+        on
+            bills.tenant_id = payment_totals.tenant_id
+            and bills.id = payment_totals.bill_id
+    left join item_lists
+        on
+            bills.tenant_id = item_lists.tenant_id
+            and bills.id = item_lists.bill_id
+    left join expense_lists
+        on
+            bills.tenant_id = expense_lists.tenant_id
+            and bills.id = expense_lists.bill_id
+    left join custom_field_lists
+        on
+            bills.tenant_id = custom_field_lists.tenant_id
+            and bills.id = custom_field_lists.bill_id
+),
+
+final as (
+    select
+        cast(bill_amounts.id as {{ dbt.type_string() }}) as id,
+        cast(bill_amounts.description as {{ dbt.type_string() }}) as notes,
+        cast(bill_amounts.no as {{ dbt.type_string() }}) as number,
+        cast(coalesce(status_map.unified_status, 'Unknown') as {{ dbt.type_string() }}) as status,
+        -- open amount in the base currency, as Accounts Payable carries it: the bill total
+        -- converted, minus the payments converted cumulatively (so a paid bill leaves exactly 0)
+        cast(
+            {{ accounting_to_base('bill_amounts.total_amount', 'bill_amounts.conversion_rate') }}
+            - {{ accounting_to_base('bill_amounts.paid_amount', 'bill_amounts.conversion_rate') }}
+            as {{ accounting_base_money_type() }}
+        ) as balance,
+        {{ unified_iso_date('bill_amounts.deadline') }} as "dueDate",
+        cast({{ accounting_currency('bill_amounts.currency') }} as {{ dbt.type_string() }}) as currency,
+        {{ unified_empty_list('bill_amounts.expenses') }} as expenses,
+        cast(null as {{ dbt.type_string() }}) as location,
+        {{ unified_iso_date('bill_amounts.paid_date') }} as "paidDate",
+        cast(bill_amounts.vendor_id as {{ dbt.type_string() }}) as "vendorId",
+        {{ unified_iso_timestamp('bill_amounts.created_date') }} as "createdAt",
+        {{ unified_iso_date('bill_amounts.date') }} as "issueDate",
+        {{ unified_empty_list('bill_amounts.line_items') }} as "lineItems",
+        cast(bill_amounts.tenant_id as {{ dbt.type_string() }}) as tenant_id,
+        {{ unified_iso_timestamp('bill_amounts.modified_date') }} as "updatedAt",
+        case
+            when bill_amounts.reference_no is not null
+                then {{ unified_struct({
+                    'name': "cast('reference_no' as " ~ dbt.type_string() ~ ")",
+                    'value': 'bill_amounts.reference_no',
+                }) }}
+        end as "externalId",
+        cast(bill_amounts.is_deleted as {{ dbt.type_boolean() }}) as hg_deleted,
+        cast(null as {{ dbt.type_string() }}) as "locationId",
+        cast(coalesce(bill_amounts.company_name, bill_amounts.person_name) as {{ dbt.type_string() }}) as "vendorName",
+        cast(payables_account.account_number as {{ dbt.type_string() }}) as "accountCode",
+        cast(payables_account.name as {{ dbt.type_string() }}) as "accountName",
+        {{ unified_empty_list(
+            data_type='struct("id" varchar, "name" varchar, "url" varchar)[]'
+        ) }} as attachments,
+        cast(bill_amounts.total_amount as {{ accounting_money_type() }}) as "totalAmount",
+        {{ unified_empty_list('bill_amounts.custom_fields') }} as "customFields",
+        cast(bill_amounts.amount_due as {{ accounting_money_type() }}) as "currencyBalance",
+        -- beyond the documented properties
+        cast(bill_amounts.sum as {{ accounting_money_type() }}) as "subTotal",
+        cast(bill_amounts.vat_sum as {{ accounting_money_type() }}) as "totalTaxAmount",
+        cast(bill_amounts.paid_amount as {{ accounting_money_type() }}) as "paidAmount",
+        cast(bill_amounts.currency_rate as {{ accounting_money_type() }}) as "currencyRate",
+        cast(bill_amounts.purchase_order_id as {{ dbt.type_string() }}) as "purchaseOrderId",
+        cast(bill_amounts.project_id as {{ dbt.type_string() }}) as "projectId"
+    from bill_amounts
+    left join accounts as payables_account
+        on
+            bill_amounts.tenant_id = payables_account.tenant_id
+            and payables_account.account_id = '{{ var("scoro_accounts_payable_account") }}'
+    left join status_map
+        on
+            status_map.scoro_module = 'bills'
+            and lower(status_map.scoro_status) = lower(trim(bill_amounts.status))
+            and status_map.is_partially_paid = (bill_amounts.paid_amount <> 0 and bill_amounts.amount_due > 0)
+)
+
+select * from final

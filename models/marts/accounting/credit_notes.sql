@@ -1,0 +1,292 @@
+-- One row per Scoro credit invoice (an invoice that names the invoices it credits), amounts positive, deleted excluded.
+with
+
+invoices as (
+    select * from {{ ref('stg_scoro__invoices') }}
+),
+
+invoice_lines as (
+    select * from {{ ref('stg_scoro__invoice_lines') }}
+),
+
+credited_invoices as (
+    select * from {{ ref('stg_scoro__invoice_credited_invoices') }}
+),
+
+receipts as (
+    select * from {{ ref('stg_scoro__receipts') }}
+),
+
+receipt_rows as (
+    select * from {{ ref('stg_scoro__receipt_rows') }}
+),
+
+receipt_accounts as (
+    select * from {{ ref('stg_scoro__receipt_accounts') }}
+),
+
+products as (
+    select * from {{ ref('stg_scoro__products') }}
+),
+
+vat_codes as (
+    select * from {{ ref('stg_scoro__vat_codes') }}
+),
+
+accounts as (
+    select * from {{ ref('int_scoro__accounts') }}
+),
+
+status_map as (
+    select * from {{ ref('scoro_status_map') }}
+),
+
+-- Credit invoices, their sums turned positive (Scoro stores them negative).
+credit_invoices as (
+    select
+        invoices.*,
+        -coalesce(invoices.sum, 0) as sub_total,
+        -coalesce(invoices.vat_sum, 0) as total_tax_amount,
+        -(coalesce(invoices.sum, 0) + coalesce(invoices.vat_sum, 0)) as total_amount
+    from invoices
+    where
+        not invoices.is_deleted
+        and exists (
+            select 1
+            from credited_invoices
+            where
+                credited_invoices.tenant_id = invoices.tenant_id
+                and credited_invoices.invoice_id = invoices.id
+        )
+),
+
+-- The invoices each credit invoice credits, as a list of their ids.
+credited_lists as (
+    select
+        tenant_id,
+        invoice_id,
+        {{ unified_list_agg('cast(credited_invoice_id as ' ~ dbt.type_string() ~ ')', 'credited_invoice_id') }}
+            as credited_invoice_ids
+    from credited_invoices
+    group by tenant_id, invoice_id
+),
+
+-- Each line, amounts turned positive (a credit line carries a negative quantity and sum), with
+-- its account resolved as the general ledger posts it (line account, product's sales account,
+-- default sales account).
+lines as (
+    select
+        invoice_lines.tenant_id,
+        invoice_lines.invoice_id,
+        invoice_lines.id as line_id,
+        invoice_lines.product_id,
+        coalesce(invoice_lines.product_name, products.name) as product_name,
+        coalesce(invoice_lines.comment, invoice_lines.product_name) as description,
+        -invoice_lines.sum as line_total,
+        -invoice_lines.amount as quantity,
+        invoice_lines.price as unit_price,
+        invoice_lines.sum - invoice_lines.price * invoice_lines.amount as discount_amount,
+        -{{ accounting_vat_amount('coalesce(invoice_lines.sum, 0)', 'coalesce(invoice_lines.vat, 0)') }} as tax_amount,
+        coalesce(invoice_lines.vat_code, vat_codes.vat_code) as tax_code,
+        case
+            when line_account.account_id is not null then line_account.name
+            when product_account.account_id is not null then product_account.name
+            else default_account.name
+        end as account_name,
+        case
+            when line_account.account_id is not null then line_account.account_number
+            when product_account.account_id is not null then product_account.account_number
+            else default_account.account_number
+        end as account_number
+    from invoice_lines
+    inner join credit_invoices
+        on
+            invoice_lines.tenant_id = credit_invoices.tenant_id
+            and invoice_lines.invoice_id = credit_invoices.id
+    left join products
+        on
+            invoice_lines.tenant_id = products.tenant_id
+            and invoice_lines.product_id = products.product_id
+    left join vat_codes
+        on
+            invoice_lines.tenant_id = vat_codes.tenant_id
+            and invoice_lines.vat_code_id = vat_codes.vat_code_id
+    left join accounts as line_account
+        on
+            invoice_lines.tenant_id = line_account.tenant_id
+            and cast(invoice_lines.finance_account_id as {{ dbt.type_string() }}) = line_account.account_id
+            and line_account.account_source = 'scoro_finance_account'
+    left join accounts as product_account
+        on
+            products.tenant_id = product_account.tenant_id
+            and cast(products.sales_finance_account_id as {{ dbt.type_string() }}) = product_account.account_id
+            and product_account.account_source = 'scoro_finance_account'
+    left join accounts as default_account
+        on
+            invoice_lines.tenant_id = default_account.tenant_id
+            and default_account.account_id = '{{ var("scoro_default_sales_account") }}'
+),
+
+line_lists as (
+    select
+        tenant_id,
+        invoice_id,
+        count(*) as line_count,
+        sum(line_total) as lines_total,
+        sum(discount_amount) as lines_discount,
+        {{ unified_list_agg(unified_struct({
+            'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
+            'description': 'description',
+            'productId': 'cast(product_id as ' ~ dbt.type_string() ~ ')',
+            'productName': 'product_name',
+            'quantity': 'cast(quantity as ' ~ accounting_money_type() ~ ')',
+            'unitPrice': 'cast(unit_price as ' ~ accounting_money_type() ~ ')',
+            'discountAmount': 'cast(discount_amount as ' ~ accounting_money_type() ~ ')',
+            'taxCode': 'tax_code',
+            'taxAmount': 'cast(tax_amount as ' ~ accounting_money_type() ~ ')',
+            'totalPrice': 'cast(line_total as ' ~ accounting_money_type() ~ ')',
+            'accountName': 'account_name',
+            'accountNumber': 'account_number',
+        }), 'line_id') }} as line_items
+    from lines
+    group by tenant_id, invoice_id
+),
+
+-- What used the credit up: money refunded to the customer, i.e. receipt rows on the credit
+-- invoice (negative sums) of live receipt groups, as the general ledger posts them. Shown
+-- positive, with the running total in refund order.
+refunds as (
+    select
+        receipt_rows.tenant_id,
+        receipt_rows.invoice_id,
+        receipt_rows.receipt_group_id,
+        receipt_rows.receipt_id,
+        cast(coalesce(receipt_rows.date, receipts.date) as date) as refund_date,
+        -receipt_rows.sum as refund_amount,
+        receipt_accounts.name as receipt_account_name,
+        -sum(receipt_rows.sum) over (
+            partition by receipt_rows.tenant_id, receipt_rows.invoice_id
+            order by coalesce(receipt_rows.date, receipts.date), receipt_rows.receipt_group_id, receipt_rows.receipt_id
+            rows between unbounded preceding and current row
+        ) as refunded_to_date
+    from receipt_rows
+    inner join receipts
+        on
+            receipt_rows.tenant_id = receipts.tenant_id
+            and receipt_rows.receipt_group_id = receipts.id
+    inner join credit_invoices
+        on
+            receipt_rows.tenant_id = credit_invoices.tenant_id
+            and receipt_rows.invoice_id = credit_invoices.id
+    left join receipt_accounts
+        on
+            receipts.tenant_id = receipt_accounts.tenant_id
+            and receipts.receipt_account_id = receipt_accounts.id
+    where
+        not receipts.is_deleted
+        and not receipt_rows.is_deleted
+        and receipt_rows.prepayment_id is null
+        and coalesce(receipt_rows.sales_doc_type, receipts.sales_doc_type) = 'invoices'
+),
+
+refund_lists as (
+    select
+        refunds.tenant_id,
+        refunds.invoice_id,
+        sum(refunds.refund_amount) as refunded_amount,
+        -- the first refund after which the whole credit was used
+        min(
+            case
+                when refunds.refunded_to_date >= credit_invoices.total_amount then refunds.refund_date
+            end
+        ) as allocated_on,
+        {{ unified_list_agg(unified_struct({
+            'type': "'Refund'",
+            'paymentId': dbt.concat([
+                'cast(refunds.receipt_group_id as ' ~ dbt.type_string() ~ ')',
+                "'-'",
+                'cast(refunds.receipt_id as ' ~ dbt.type_string() ~ ')',
+            ]),
+            'paidOnDate': unified_iso_date('refunds.refund_date'),
+            'amount': 'cast(refunds.refund_amount as ' ~ accounting_money_type() ~ ')',
+            'currency': accounting_currency('credit_invoices.currency'),
+            'accountName': 'refunds.receipt_account_name',
+        }), 'refunds.refund_date, refunds.receipt_group_id, refunds.receipt_id') }} as allocations
+    from refunds
+    inner join credit_invoices
+        on
+            refunds.tenant_id = credit_invoices.tenant_id
+            and refunds.invoice_id = credit_invoices.id
+    group by refunds.tenant_id, refunds.invoice_id
+),
+
+credit_amounts as (
+    select
+        credit_invoices.*,
+        coalesce(refund_lists.refunded_amount, 0) as refunded_amount,
+        credit_invoices.total_amount - coalesce(refund_lists.refunded_amount, 0) as remaining_credit,
+        case
+            when credit_invoices.total_amount - coalesce(refund_lists.refunded_amount, 0) <= 0
+                then refund_lists.allocated_on
+        end as allocated_on,
+        coalesce(line_lists.lines_discount, 0)
+        + case
+            when line_lists.line_count > 0 then line_lists.lines_total - credit_invoices.sub_total else 0
+        end as total_discount,
+        line_lists.line_items,
+        refund_lists.allocations,
+        credited_lists.credited_invoice_ids
+    from credit_invoices
+    left join line_lists
+        on
+            credit_invoices.tenant_id = line_lists.tenant_id
+            and credit_invoices.id = line_lists.invoice_id
+    left join refund_lists
+        on
+            credit_invoices.tenant_id = refund_lists.tenant_id
+            and credit_invoices.id = refund_lists.invoice_id
+    left join credited_lists
+        on
+            credit_invoices.tenant_id = credited_lists.tenant_id
+            and credit_invoices.id = credited_lists.invoice_id
+),
+
+final as (
+    select
+        cast(credit_amounts.id as {{ dbt.type_string() }}) as id,
+        cast(credit_amounts.description as {{ dbt.type_string() }}) as note,
+        cast(coalesce(status_map.unified_status, 'Unknown') as {{ dbt.type_string() }}) as status,
+        cast({{ accounting_currency('credit_amounts.currency') }} as {{ dbt.type_string() }}) as currency,
+        cast(credit_amounts.sub_total as {{ accounting_money_type() }}) as "subTotal",
+        {{ unified_iso_date('credit_amounts.date') }} as "issueDate",
+        {{ unified_to_json(unified_empty_list('credit_amounts.line_items')) }} as "lineItems",
+        {{ unified_struct({
+            'id': 'cast(coalesce(credit_amounts.company_id, credit_amounts.person_id) as '
+                ~ dbt.type_string() ~ ')',
+            'customerName': 'coalesce(credit_amounts.company_name, credit_amounts.person_name)',
+        }) }} as "customerRef",
+        cast(credit_amounts.total_amount as {{ accounting_money_type() }}) as "totalAmount",
+        -- the rate as written, without the trailing zeros of its exact decimal type
+        rtrim(rtrim(cast(credit_amounts.currency_rate as {{ dbt.type_string() }}), '0'), '.') as "currencyRate",
+        {{ unified_iso_timestamp('credit_amounts.modified_date') }} as "modifiedDate",
+        cast(credit_amounts.total_discount as {{ accounting_money_type() }}) as "totalDiscount",
+        cast(credit_amounts.total_tax_amount as {{ accounting_money_type() }}) as "totalTaxAmount",
+        {{ unified_iso_date('credit_amounts.allocated_on') }} as "allocatedOnDate",
+        cast(credit_amounts.remaining_credit as {{ accounting_money_type() }}) as "remainingCredit",
+        cast(credit_amounts.no_text as {{ dbt.type_string() }}) as "creditNoteNumber",
+        cast(credit_amounts.discount as {{ accounting_money_type() }}) as "discountPercentage",
+        {{ unified_to_json(unified_empty_list('credit_amounts.allocations')) }} as "paymentAllocations",
+        -- beyond the documented properties
+        cast(credit_amounts.tenant_id as {{ dbt.type_string() }}) as tenant_id,
+        {{ unified_empty_list('credit_amounts.credited_invoice_ids') }} as "creditedInvoiceIds",
+        {{ unified_iso_timestamp('credit_amounts.created_date') }} as "createdAt"
+    from credit_amounts
+    left join status_map
+        on
+            status_map.scoro_module = 'invoices'
+            and lower(status_map.scoro_status) = lower(trim(credit_amounts.status))
+            and status_map.is_partially_paid
+            = (credit_amounts.refunded_amount <> 0 and credit_amounts.remaining_credit > 0)
+)
+
+select * from final

@@ -1,0 +1,352 @@
+-- One row per Scoro sales invoice that credits no other invoice (those are credit_notes), deleted invoices excluded.
+with
+
+invoices as (
+    select * from {{ ref('stg_scoro__invoices') }}
+),
+
+invoice_lines as (
+    select * from {{ ref('stg_scoro__invoice_lines') }}
+),
+
+invoice_custom_fields as (
+    select * from {{ ref('stg_scoro__invoice_custom_fields') }}
+),
+
+credited_invoices as (
+    select * from {{ ref('stg_scoro__invoice_credited_invoices') }}
+),
+
+receipts as (
+    select * from {{ ref('stg_scoro__receipts') }}
+),
+
+receipt_rows as (
+    select * from {{ ref('stg_scoro__receipt_rows') }}
+),
+
+means_of_contact as (
+    select * from {{ ref('stg_scoro__contact_means_of_contact') }}
+),
+
+products as (
+    select * from {{ ref('stg_scoro__products') }}
+),
+
+vat_codes as (
+    select * from {{ ref('stg_scoro__vat_codes') }}
+),
+
+custom_fields as (
+    select * from {{ ref('stg_scoro__custom_fields') }}
+),
+
+accounts as (
+    select * from {{ ref('int_scoro__accounts') }}
+),
+
+status_map as (
+    select * from {{ ref('scoro_status_map') }}
+),
+
+-- Invoices that are not credit invoices (a credit invoice names the invoices it credits), not deleted.
+sales_invoices as (
+    select invoices.*
+    from invoices
+    where
+        not invoices.is_deleted
+        and not exists (
+            select 1
+            from credited_invoices
+            where
+                credited_invoices.tenant_id = invoices.tenant_id
+                and credited_invoices.invoice_id = invoices.id
+        )
+),
+
+-- Each line with its account, resolved as the general ledger posts it: the line's finance
+-- account, else its product's sales account, else the default sales account.
+lines as (
+    select
+        invoice_lines.tenant_id,
+        invoice_lines.invoice_id,
+        invoice_lines.id as line_id,
+        invoice_lines.product_id,
+        invoice_lines.sum as line_sum,
+        invoice_lines.finance_object_id,
+        invoice_lines.finance_object_name,
+        coalesce(invoice_lines.product_name, products.name) as product_name,
+        coalesce(invoice_lines.comment, invoice_lines.product_name) as description,
+        invoice_lines.amount as quantity,
+        invoice_lines.price as unit_price,
+        invoice_lines.price * invoice_lines.amount - invoice_lines.sum as discount_amount,
+        coalesce(invoice_lines.vat_code, vat_codes.vat_code) as tax_code,
+        case
+            when line_account.account_id is not null then line_account.name
+            when product_account.account_id is not null then product_account.name
+            else default_account.name
+        end as account_name,
+        case
+            when line_account.account_id is not null then line_account.account_number
+            when product_account.account_id is not null then product_account.account_number
+            else default_account.account_number
+        end as account_number
+    from invoice_lines
+    left join products
+        on
+            invoice_lines.tenant_id = products.tenant_id
+            and invoice_lines.product_id = products.product_id
+    left join vat_codes
+        on
+            invoice_lines.tenant_id = vat_codes.tenant_id
+            and invoice_lines.vat_code_id = vat_codes.vat_code_id
+    left join accounts as line_account
+        on
+            invoice_lines.tenant_id = line_account.tenant_id
+            and cast(invoice_lines.finance_account_id as {{ dbt.type_string() }}) = line_account.account_id
+            and line_account.account_source = 'scoro_finance_account'
+    left join accounts as product_account
+        on
+            products.tenant_id = product_account.tenant_id
+            and cast(products.sales_finance_account_id as {{ dbt.type_string() }}) = product_account.account_id
+            and product_account.account_source = 'scoro_finance_account'
+    left join accounts as default_account
+        on
+            invoice_lines.tenant_id = default_account.tenant_id
+            and default_account.account_id = '{{ var("scoro_default_sales_account") }}'
+    where not invoice_lines.is_deleted
+),
+
+line_items as (
+    select
+        tenant_id,
+        invoice_id,
+        count(*) as line_count,
+        sum(line_sum) as lines_sum,
+        sum(discount_amount) as lines_discount,
+        {{ unified_list_agg(unified_struct({
+            'accountName': 'account_name',
+            'accountNumber': 'account_number',
+            'classId': 'cast(finance_object_id as ' ~ dbt.type_string() ~ ')',
+            'className': 'finance_object_name',
+            'customFields': unified_empty_list(data_type='struct("name" varchar, "value" varchar)[]'),
+            'description': 'description',
+            'discount': 'cast(discount_amount as ' ~ accounting_money_type() ~ ')',
+            'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
+            'productId': 'cast(product_id as ' ~ dbt.type_string() ~ ')',
+            'productName': 'product_name',
+            'quantity': 'cast(quantity as ' ~ accounting_money_type() ~ ')',
+            'serviceDate': 'cast(null as ' ~ dbt.type_string() ~ ')',
+            'taxCode': 'tax_code',
+            'totalPrice': 'cast(line_sum as ' ~ accounting_money_type() ~ ')',
+            'unitPrice': 'cast(unit_price as ' ~ accounting_money_type() ~ ')',
+        }), 'line_id') }} as line_items
+    from lines
+    group by tenant_id, invoice_id
+),
+
+named_custom_fields as (
+    select
+        invoice_custom_fields.tenant_id,
+        invoice_custom_fields.invoice_id,
+        invoice_custom_fields.id as custom_field_id,
+        coalesce(invoice_custom_fields.name, custom_fields.name, invoice_custom_fields.id) as custom_field_name,
+        invoice_custom_fields.value as custom_field_value
+    from invoice_custom_fields
+    left join custom_fields
+        on
+            invoice_custom_fields.tenant_id = custom_fields.tenant_id
+            and invoice_custom_fields.id = custom_fields.id
+    where not invoice_custom_fields.is_deleted
+),
+
+custom_field_lists as (
+    select
+        tenant_id,
+        invoice_id,
+        {{ unified_list_agg(unified_struct({
+            'name': 'custom_field_name',
+            'value': 'custom_field_value',
+        }), 'custom_field_id') }} as custom_fields
+    from named_custom_fields
+    group by tenant_id, invoice_id
+),
+
+-- Money received on each invoice: receipt rows of live receipt groups that pay an invoice
+-- (as the general ledger posts them), with the running total in payment order.
+payments as (
+    select
+        receipt_rows.tenant_id,
+        receipt_rows.invoice_id,
+        cast(coalesce(receipt_rows.date, receipts.date) as date) as payment_date,
+        receipt_rows.sum as payment_amount,
+        sum(receipt_rows.sum) over (
+            partition by receipt_rows.tenant_id, receipt_rows.invoice_id
+            order by coalesce(receipt_rows.date, receipts.date), receipt_rows.receipt_group_id, receipt_rows.receipt_id
+            rows between unbounded preceding and current row
+        ) as paid_to_date
+    from receipt_rows
+    inner join receipts
+        on
+            receipt_rows.tenant_id = receipts.tenant_id
+            and receipt_rows.receipt_group_id = receipts.id
+    where
+        not receipts.is_deleted
+        and not receipt_rows.is_deleted
+        and receipt_rows.prepayment_id is null
+        and receipt_rows.invoice_id is not null
+        and coalesce(receipt_rows.sales_doc_type, receipts.sales_doc_type) = 'invoices'
+),
+
+payment_totals as (
+    select
+        payments.tenant_id,
+        payments.invoice_id,
+        sum(payments.payment_amount) as paid_amount,
+        -- the first payment after which the invoice total was covered
+        min(
+            case
+                when payments.paid_to_date >= coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
+                    then payments.payment_date
+            end
+        ) as completed_on
+    from payments
+    inner join sales_invoices
+        on
+            payments.tenant_id = sales_invoices.tenant_id
+            and payments.invoice_id = sales_invoices.id
+    group by payments.tenant_id, payments.invoice_id
+),
+
+-- The customer's first e-mail address (Scoro means of contact of type email).
+billing_emails as (
+    select
+        tenant_id,
+        contact_id,
+        value as email_address
+    from (
+        select
+            tenant_id,
+            contact_id,
+            value,
+            row_number() over (partition by tenant_id, contact_id order by list_index) as email_rank
+        from means_of_contact
+        where lower(type) = 'email'
+    ) as ranked
+    where email_rank = 1
+),
+
+invoice_amounts as (
+    select
+        sales_invoices.*,
+        coalesce(sales_invoices.company_id, sales_invoices.person_id) as customer_id,
+        coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0) as total_amount,
+        coalesce(payment_totals.paid_amount, 0) as paid_amount,
+        coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
+        - coalesce(payment_totals.paid_amount, 0) as amount_due,
+        case
+            when
+                coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
+                - coalesce(payment_totals.paid_amount, 0) <= 0
+                then payment_totals.completed_on
+        end as paid_date,
+        coalesce(line_items.lines_discount, 0)
+        + case when line_items.line_count > 0 then line_items.lines_sum - sales_invoices.sum else 0 end
+            as total_discount,
+        line_items.line_items,
+        custom_field_lists.custom_fields
+    from sales_invoices
+    left join payment_totals
+        on
+            sales_invoices.tenant_id = payment_totals.tenant_id
+            and sales_invoices.id = payment_totals.invoice_id
+    left join line_items
+        on
+            sales_invoices.tenant_id = line_items.tenant_id
+            and sales_invoices.id = line_items.invoice_id
+    left join custom_field_lists
+        on
+            sales_invoices.tenant_id = custom_field_lists.tenant_id
+            and sales_invoices.id = custom_field_lists.invoice_id
+),
+
+final as (
+    select
+        cast(invoice_amounts.id as {{ dbt.type_string() }}) as id,
+        cast(coalesce(status_map.unified_status, 'Unknown') as {{ dbt.type_string() }}) as status,
+        case
+            when
+                coalesce(
+                    invoice_amounts.address_street,
+                    invoice_amounts.address_city,
+                    invoice_amounts.address_zip_code,
+                    invoice_amounts.address_country_code
+                ) is not null
+                then {{ unified_list([unified_struct({
+                    'city': 'invoice_amounts.address_city',
+                    'country': 'invoice_amounts.address_country_code',
+                    'id': 'cast(invoice_amounts.company_address_id as ' ~ dbt.type_string() ~ ')',
+                    'line1': 'invoice_amounts.address_street',
+                    'line2': 'case when invoice_amounts.address_municipality <> invoice_amounts.address_city'
+                        ~ ' then invoice_amounts.address_municipality end',
+                    'line3': 'cast(null as ' ~ dbt.type_string() ~ ')',
+                    'postalCode': 'invoice_amounts.address_zip_code',
+                    'state': 'invoice_amounts.address_county',
+                })]) }}
+            else {{ unified_empty_list() }}
+        end as address,
+        cast(invoice_amounts.prepayment_sum as {{ accounting_money_type() }}) as deposit,
+        {{ unified_iso_date('invoice_amounts.deadline') }} as "dueDate",
+        cast(coalesce(invoice_amounts.vat_code, vat_codes.vat_code) as {{ dbt.type_string() }}) as "taxCode",
+        cast({{ accounting_currency('invoice_amounts.currency') }} as {{ dbt.type_string() }}) as currency,
+        {{ unified_iso_date('invoice_amounts.paid_date') }} as "paidDate",
+        {{ unified_iso_date('invoice_amounts.shipment_date') }} as "shipDate",
+        cast(invoice_amounts.sum as {{ accounting_money_type() }}) as "subTotal",
+        cast(invoice_amounts.amount_due as {{ accounting_money_type() }}) as "amountDue",
+        cast(billing_emails.email_address as {{ dbt.type_string() }}) as "billEmail",
+        {{ unified_iso_timestamp('invoice_amounts.created_date') }} as "createdAt",
+        {{ unified_iso_date('invoice_amounts.date') }} as "issueDate",
+        {{ unified_empty_list('invoice_amounts.line_items') }} as "lineItems",
+        case
+            when invoice_amounts.deadline is not null and invoice_amounts.date is not null
+                then {{ dbt.concat(["'Net '", 'cast(' ~ unified_days_between(
+                    'invoice_amounts.date', 'invoice_amounts.deadline'
+                ) ~ ' as ' ~ dbt.type_string() ~ ')']) }}
+        end as "salesTerm",
+        cast(invoice_amounts.tenant_id as {{ dbt.type_string() }}) as tenant_id,
+        {{ unified_iso_timestamp('invoice_amounts.modified_date') }} as "updatedAt",
+        cast(invoice_amounts.customer_id as {{ dbt.type_string() }}) as "customerId",
+        cast(null as {{ dbt.type_string() }}) as "shipMethod",
+        cast(null as {{ dbt.type_string() }}) as subsidiary,
+        cast(invoice_amounts.description as {{ dbt.type_string() }}) as "invoiceMemo",
+        cast(invoice_amounts.total_amount as {{ accounting_money_type() }}) as "totalAmount",
+        {{ unified_empty_list('invoice_amounts.custom_fields') }} as "customFields",
+        cast(null as {{ dbt.type_string() }}) as "customerMemo",
+        cast(coalesce(invoice_amounts.company_name, invoice_amounts.person_name) as {{ dbt.type_string() }})
+            as "customerName",
+        cast(invoice_amounts.no_text as {{ dbt.type_string() }}) as "invoiceNumber",
+        cast(invoice_amounts.payment_type as {{ dbt.type_string() }}) as "paymentMethod",
+        cast(invoice_amounts.total_discount as {{ accounting_money_type() }}) as "totalDiscount",
+        cast(null as {{ dbt.type_string() }}) as "trackingNumber",
+        -- beyond the documented properties
+        cast(invoice_amounts.vat_sum as {{ accounting_money_type() }}) as "totalTaxAmount",
+        cast(invoice_amounts.paid_amount as {{ accounting_money_type() }}) as "paidAmount",
+        cast(invoice_amounts.currency_rate as {{ accounting_money_type() }}) as "currencyRate",
+        cast(invoice_amounts.project_id as {{ dbt.type_string() }}) as "projectId"
+    from invoice_amounts
+    left join vat_codes
+        on
+            invoice_amounts.tenant_id = vat_codes.tenant_id
+            and invoice_amounts.vat_code_id = vat_codes.vat_code_id
+    left join billing_emails
+        on
+            invoice_amounts.tenant_id = billing_emails.tenant_id
+            and invoice_amounts.customer_id = billing_emails.contact_id
+    left join status_map
+        on
+            status_map.scoro_module = 'invoices'
+            and lower(status_map.scoro_status) = lower(trim(invoice_amounts.status))
+            and status_map.is_partially_paid = (invoice_amounts.paid_amount <> 0 and invoice_amounts.amount_due > 0)
+)
+
+select * from final
