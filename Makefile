@@ -42,7 +42,7 @@ docs: setup system-deps
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models tests macros analyses
+	$(BIN)/sqlfluff lint --processes 2 models tests macros
 
 test: setup system-deps lint
 	$(BIN)/pytest
