@@ -84,10 +84,13 @@ def test_orphan_invoice_fails_exactly_its_relationship_test(tmp_path: Path) -> N
     finally:
         sim.stop()
     target = tmp_path / "target"
-    completed = run_dbt(["build", "--select", "staging"], path, target)
+    # cautious: only the tests whose every parent is a staging model
+    completed = run_dbt(
+        ["build", "--select", "staging", "--indirect-selection", "cautious"], path, target
+    )
     assert completed.returncode != 0
     failing = [
-        r["unique_id"].split(".")[-1]
+        r["unique_id"].split(".")[2]  # test.<project>.<name>.<hash>
         for r in dbt_results(target)
         if r["status"] in ("fail", "error")
     ]
