@@ -323,7 +323,8 @@ class ScoroClient:
         per_page: int = MAX_PER_PAGE,
     ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         """(page number, records) for every page of `module`, from `start_page` on."""
-        body: dict[str, Any] = {"request": {}, "per_page": per_page}
+        # detailed_response: every field of each record, as Scoro's own SDK asks for
+        body: dict[str, Any] = {"request": {}, "per_page": per_page, "detailed_response": True}
         if include_deleted:
             body["include_deleted"] = 1
             body["request"] = {"include_deleted": 1}
