@@ -43,65 +43,35 @@ status_map as (
 
 -- Each line with its account, resolved as the general ledger posts it: the line's finance
 -- account, else its product's purchases account, else the default purchases account.
+line_accounts as (
+    {{ accounting_line_accounts('bill_lines', 'purchases_finance_account_id', var('scoro_default_purchases_account')) }}
+),
+
 lines as (
     select
-        bill_lines.tenant_id,
-        bill_lines.bill_id,
-        bill_lines.id as line_id,
-        bill_lines.product_id,
+        line_accounts.tenant_id,
+        line_accounts.bill_id,
+        line_accounts.id as line_id,
+        line_accounts.product_id,
         bills.purchase_order_id,
-        bill_lines.sum as line_sum,
-        bill_lines.finance_object_id,
-        bill_lines.finance_object_name,
-        coalesce(bill_lines.product_name, products.name) as product_name,
-        coalesce(bill_lines.comment, bill_lines.product_name) as description,
-        bill_lines.amount as quantity,
-        bill_lines.price as unit_price,
-        bill_lines.price * bill_lines.amount - bill_lines.sum as discount_amount,
-        {{ accounting_vat_amount('coalesce(bill_lines.sum, 0)', 'coalesce(bill_lines.vat, 0)') }} as tax_amount,
-        coalesce(bill_lines.vat_code, vat_codes.vat_code) as tax_code,
-        case
-            when line_account.account_id is not null then line_account.account_id
-            when product_account.account_id is not null then product_account.account_id
-            else default_account.account_id
-        end as account_id,
-        case
-            when line_account.account_id is not null then line_account.name
-            when product_account.account_id is not null then product_account.name
-            else default_account.name
-        end as account_name,
-        case
-            when line_account.account_id is not null then line_account.account_number
-            when product_account.account_id is not null then product_account.account_number
-            else default_account.account_number
-        end as account_number
-    from bill_lines
+        line_accounts.sum as line_sum,
+        line_accounts.finance_object_id,
+        line_accounts.finance_object_name,
+        coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
+        coalesce(line_accounts.comment, line_accounts.product_name) as description,
+        line_accounts.amount as quantity,
+        line_accounts.price as unit_price,
+        line_accounts.price * line_accounts.amount - line_accounts.sum as discount_amount,
+        {{ accounting_vat_amount('coalesce(line_accounts.sum, 0)', 'coalesce(line_accounts.vat, 0)') }} as tax_amount,
+        line_accounts.tax_code,
+        line_accounts.account_id,
+        line_accounts.account_name,
+        line_accounts.account_number
+    from line_accounts
     inner join bills
         on
-            bill_lines.tenant_id = bills.tenant_id
-            and bill_lines.bill_id = bills.id
-    left join products
-        on
-            bill_lines.tenant_id = products.tenant_id
-            and bill_lines.product_id = products.product_id
-    left join vat_codes
-        on
-            bill_lines.tenant_id = vat_codes.tenant_id
-            and bill_lines.vat_code_id = vat_codes.vat_code_id
-    left join accounts as line_account
-        on
-            bill_lines.tenant_id = line_account.tenant_id
-            and cast(bill_lines.finance_account_id as {{ dbt.type_string() }}) = line_account.account_id
-            and line_account.account_source = 'scoro_finance_account'
-    left join accounts as product_account
-        on
-            products.tenant_id = product_account.tenant_id
-            and cast(products.purchases_finance_account_id as {{ dbt.type_string() }}) = product_account.account_id
-            and product_account.account_source = 'scoro_finance_account'
-    left join accounts as default_account
-        on
-            bill_lines.tenant_id = default_account.tenant_id
-            and default_account.account_id = '{{ var("scoro_default_purchases_account") }}'
+            line_accounts.tenant_id = bills.tenant_id
+            and line_accounts.bill_id = bills.id
 ),
 
 -- Lines that name a product are item lines (lineItems) ...
@@ -109,24 +79,7 @@ item_lists as (
     select
         tenant_id,
         bill_id,
-        {{ unified_list_agg(unified_struct({
-            'accountName': 'account_name',
-            'accountNumber': 'account_number',
-            'classId': 'cast(finance_object_id as ' ~ dbt.type_string() ~ ')',
-            'className': 'finance_object_name',
-            'customFields': unified_empty_list(data_type='struct("name" varchar, "value" varchar)[]'),
-            'description': 'description',
-            'discount': 'cast(discount_amount as ' ~ accounting_money_type() ~ ')',
-            'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
-            'orderId': 'cast(purchase_order_id as ' ~ dbt.type_string() ~ ')',
-            'productId': 'cast(product_id as ' ~ dbt.type_string() ~ ')',
-            'productName': 'product_name',
-            'quantity': 'cast(quantity as ' ~ accounting_money_type() ~ ')',
-            'serviceDate': 'cast(null as ' ~ dbt.type_string() ~ ')',
-            'taxCode': 'tax_code',
-            'totalPrice': 'cast(line_sum as ' ~ accounting_money_type() ~ ')',
-            'unitPrice': 'cast(unit_price as ' ~ accounting_money_type() ~ ')',
-        }), 'line_id') }} as line_items
+        {{ unified_list_agg(accounting_line_item(order_id='purchase_order_id'), 'line_id') }} as line_items
     from lines
     where product_id is not null
     group by tenant_id, bill_id
@@ -151,76 +104,14 @@ expense_lists as (
     group by tenant_id, bill_id
 ),
 
-named_custom_fields as (
-    select
-        bill_custom_fields.tenant_id,
-        bill_custom_fields.bill_id,
-        bill_custom_fields.id as custom_field_id,
-        coalesce(bill_custom_fields.name, custom_fields.name, bill_custom_fields.id) as custom_field_name,
-        bill_custom_fields.value as custom_field_value
-    from bill_custom_fields
-    left join custom_fields
-        on
-            bill_custom_fields.tenant_id = custom_fields.tenant_id
-            and bill_custom_fields.id = custom_fields.id
-),
-
 custom_field_lists as (
-    select
-        tenant_id,
-        bill_id,
-        {{ unified_list_agg(unified_struct({
-            'name': 'custom_field_name',
-            'value': 'custom_field_value',
-        }), 'custom_field_id') }} as custom_fields
-    from named_custom_fields
-    group by tenant_id, bill_id
+    {{ accounting_custom_field_lists('bill_custom_fields', 'bill_id') }}
 ),
 
 -- Money paid on each bill: receipt rows of live receipt groups whose sales_doc_type is bills
--- (their invoice_id is the bill id), as the general ledger posts them, in payment order.
-payments as (
-    select
-        receipt_rows.tenant_id,
-        receipt_rows.invoice_id as bill_id,
-        cast(coalesce(receipt_rows.date, receipts.date) as date) as payment_date,
-        receipt_rows.sum as payment_amount,
-        sum(receipt_rows.sum) over (
-            partition by receipt_rows.tenant_id, receipt_rows.invoice_id
-            order by coalesce(receipt_rows.date, receipts.date), receipt_rows.receipt_group_id, receipt_rows.receipt_id
-            rows between unbounded preceding and current row
-        ) as paid_to_date
-    from receipt_rows
-    inner join receipts
-        on
-            receipt_rows.tenant_id = receipts.tenant_id
-            and receipt_rows.receipt_group_id = receipts.id
-    where
-        not receipts.is_deleted
-        and not receipt_rows.is_deleted
-        and receipt_rows.prepayment_id is null
-        and receipt_rows.invoice_id is not null
-        and coalesce(receipt_rows.sales_doc_type, receipts.sales_doc_type) = 'bills'
-),
-
+-- (their invoice_id is the bill id), as the general ledger posts them, and the date the bill was fully paid.
 payment_totals as (
-    select
-        payments.tenant_id,
-        payments.bill_id,
-        sum(payments.payment_amount) as paid_amount,
-        -- the first payment after which the bill total was covered
-        min(
-            case
-                when payments.paid_to_date >= coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0)
-                    then payments.payment_date
-            end
-        ) as completed_on
-    from payments
-    inner join bills
-        on
-            payments.tenant_id = bills.tenant_id
-            and payments.bill_id = bills.id
-    group by payments.tenant_id, payments.bill_id
+    {{ accounting_payment_totals('bills', 'bill_id', 'bills') }}
 ),
 
 bill_amounts as (

@@ -71,60 +71,34 @@ credited_lists as (
     group by tenant_id, invoice_id
 ),
 
--- Each line, amounts turned positive (a credit line carries a negative quantity and sum), with
--- its account resolved as the general ledger posts it (line account, product's sales account,
--- default sales account).
+-- Each line with its account resolved as the general ledger posts it (line account, product's
+-- sales account, default sales account) ...
+line_accounts as (
+    {{ accounting_line_accounts('invoice_lines', 'sales_finance_account_id', var('scoro_default_sales_account')) }}
+),
+
+-- ... and its amounts turned positive (a credit line carries a negative quantity and sum).
 lines as (
     select
-        invoice_lines.tenant_id,
-        invoice_lines.invoice_id,
-        invoice_lines.id as line_id,
-        invoice_lines.product_id,
-        coalesce(invoice_lines.product_name, products.name) as product_name,
-        coalesce(invoice_lines.comment, invoice_lines.product_name) as description,
-        -invoice_lines.sum as line_total,
-        -invoice_lines.amount as quantity,
-        invoice_lines.price as unit_price,
-        invoice_lines.sum - invoice_lines.price * invoice_lines.amount as discount_amount,
-        -{{ accounting_vat_amount('coalesce(invoice_lines.sum, 0)', 'coalesce(invoice_lines.vat, 0)') }} as tax_amount,
-        coalesce(invoice_lines.vat_code, vat_codes.vat_code) as tax_code,
-        case
-            when line_account.account_id is not null then line_account.name
-            when product_account.account_id is not null then product_account.name
-            else default_account.name
-        end as account_name,
-        case
-            when line_account.account_id is not null then line_account.account_number
-            when product_account.account_id is not null then product_account.account_number
-            else default_account.account_number
-        end as account_number
-    from invoice_lines
+        line_accounts.tenant_id,
+        line_accounts.invoice_id,
+        line_accounts.id as line_id,
+        line_accounts.product_id,
+        coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
+        coalesce(line_accounts.comment, line_accounts.product_name) as description,
+        -line_accounts.sum as line_total,
+        -line_accounts.amount as quantity,
+        line_accounts.price as unit_price,
+        line_accounts.sum - line_accounts.price * line_accounts.amount as discount_amount,
+        -{{ accounting_vat_amount('coalesce(line_accounts.sum, 0)', 'coalesce(line_accounts.vat, 0)') }} as tax_amount,
+        line_accounts.tax_code,
+        line_accounts.account_name,
+        line_accounts.account_number
+    from line_accounts
     inner join credit_invoices
         on
-            invoice_lines.tenant_id = credit_invoices.tenant_id
-            and invoice_lines.invoice_id = credit_invoices.id
-    left join products
-        on
-            invoice_lines.tenant_id = products.tenant_id
-            and invoice_lines.product_id = products.product_id
-    left join vat_codes
-        on
-            invoice_lines.tenant_id = vat_codes.tenant_id
-            and invoice_lines.vat_code_id = vat_codes.vat_code_id
-    left join accounts as line_account
-        on
-            invoice_lines.tenant_id = line_account.tenant_id
-            and cast(invoice_lines.finance_account_id as {{ dbt.type_string() }}) = line_account.account_id
-            and line_account.account_source = 'scoro_finance_account'
-    left join accounts as product_account
-        on
-            products.tenant_id = product_account.tenant_id
-            and cast(products.sales_finance_account_id as {{ dbt.type_string() }}) = product_account.account_id
-            and product_account.account_source = 'scoro_finance_account'
-    left join accounts as default_account
-        on
-            invoice_lines.tenant_id = default_account.tenant_id
-            and default_account.account_id = '{{ var("scoro_default_sales_account") }}'
+            line_accounts.tenant_id = credit_invoices.tenant_id
+            and line_accounts.invoice_id = credit_invoices.id
 ),
 
 line_lists as (

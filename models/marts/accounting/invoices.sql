@@ -66,55 +66,29 @@ sales_invoices as (
 
 -- Each line with its account, resolved as the general ledger posts it: the line's finance
 -- account, else its product's sales account, else the default sales account.
+line_accounts as (
+    {{ accounting_line_accounts('invoice_lines', 'sales_finance_account_id', var('scoro_default_sales_account')) }}
+),
+
 lines as (
     select
-        invoice_lines.tenant_id,
-        invoice_lines.invoice_id,
-        invoice_lines.id as line_id,
-        invoice_lines.product_id,
-        invoice_lines.sum as line_sum,
-        invoice_lines.finance_object_id,
-        invoice_lines.finance_object_name,
-        coalesce(invoice_lines.product_name, products.name) as product_name,
-        coalesce(invoice_lines.comment, invoice_lines.product_name) as description,
-        invoice_lines.amount as quantity,
-        invoice_lines.price as unit_price,
-        invoice_lines.price * invoice_lines.amount - invoice_lines.sum as discount_amount,
-        coalesce(invoice_lines.vat_code, vat_codes.vat_code) as tax_code,
-        case
-            when line_account.account_id is not null then line_account.name
-            when product_account.account_id is not null then product_account.name
-            else default_account.name
-        end as account_name,
-        case
-            when line_account.account_id is not null then line_account.account_number
-            when product_account.account_id is not null then product_account.account_number
-            else default_account.account_number
-        end as account_number
-    from invoice_lines
-    left join products
-        on
-            invoice_lines.tenant_id = products.tenant_id
-            and invoice_lines.product_id = products.product_id
-    left join vat_codes
-        on
-            invoice_lines.tenant_id = vat_codes.tenant_id
-            and invoice_lines.vat_code_id = vat_codes.vat_code_id
-    left join accounts as line_account
-        on
-            invoice_lines.tenant_id = line_account.tenant_id
-            and cast(invoice_lines.finance_account_id as {{ dbt.type_string() }}) = line_account.account_id
-            and line_account.account_source = 'scoro_finance_account'
-    left join accounts as product_account
-        on
-            products.tenant_id = product_account.tenant_id
-            and cast(products.sales_finance_account_id as {{ dbt.type_string() }}) = product_account.account_id
-            and product_account.account_source = 'scoro_finance_account'
-    left join accounts as default_account
-        on
-            invoice_lines.tenant_id = default_account.tenant_id
-            and default_account.account_id = '{{ var("scoro_default_sales_account") }}'
-    where not invoice_lines.is_deleted
+        line_accounts.tenant_id,
+        line_accounts.invoice_id,
+        line_accounts.id as line_id,
+        line_accounts.product_id,
+        line_accounts.sum as line_sum,
+        line_accounts.finance_object_id,
+        line_accounts.finance_object_name,
+        coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
+        coalesce(line_accounts.comment, line_accounts.product_name) as description,
+        line_accounts.amount as quantity,
+        line_accounts.price as unit_price,
+        line_accounts.price * line_accounts.amount - line_accounts.sum as discount_amount,
+        line_accounts.tax_code,
+        line_accounts.account_name,
+        line_accounts.account_number
+    from line_accounts
+    where not line_accounts.is_deleted
 ),
 
 line_items as (
@@ -124,98 +98,19 @@ line_items as (
         count(*) as line_count,
         sum(line_sum) as lines_sum,
         sum(discount_amount) as lines_discount,
-        {{ unified_list_agg(unified_struct({
-            'accountName': 'account_name',
-            'accountNumber': 'account_number',
-            'classId': 'cast(finance_object_id as ' ~ dbt.type_string() ~ ')',
-            'className': 'finance_object_name',
-            'customFields': unified_empty_list(data_type='struct("name" varchar, "value" varchar)[]'),
-            'description': 'description',
-            'discount': 'cast(discount_amount as ' ~ accounting_money_type() ~ ')',
-            'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
-            'productId': 'cast(product_id as ' ~ dbt.type_string() ~ ')',
-            'productName': 'product_name',
-            'quantity': 'cast(quantity as ' ~ accounting_money_type() ~ ')',
-            'serviceDate': 'cast(null as ' ~ dbt.type_string() ~ ')',
-            'taxCode': 'tax_code',
-            'totalPrice': 'cast(line_sum as ' ~ accounting_money_type() ~ ')',
-            'unitPrice': 'cast(unit_price as ' ~ accounting_money_type() ~ ')',
-        }), 'line_id') }} as line_items
+        {{ unified_list_agg(accounting_line_item(), 'line_id') }} as line_items
     from lines
     group by tenant_id, invoice_id
 ),
 
-named_custom_fields as (
-    select
-        invoice_custom_fields.tenant_id,
-        invoice_custom_fields.invoice_id,
-        invoice_custom_fields.id as custom_field_id,
-        coalesce(invoice_custom_fields.name, custom_fields.name, invoice_custom_fields.id) as custom_field_name,
-        invoice_custom_fields.value as custom_field_value
-    from invoice_custom_fields
-    left join custom_fields
-        on
-            invoice_custom_fields.tenant_id = custom_fields.tenant_id
-            and invoice_custom_fields.id = custom_fields.id
-    where not invoice_custom_fields.is_deleted
-),
-
 custom_field_lists as (
-    select
-        tenant_id,
-        invoice_id,
-        {{ unified_list_agg(unified_struct({
-            'name': 'custom_field_name',
-            'value': 'custom_field_value',
-        }), 'custom_field_id') }} as custom_fields
-    from named_custom_fields
-    group by tenant_id, invoice_id
+    {{ accounting_custom_field_lists('invoice_custom_fields', 'invoice_id', live_only=true) }}
 ),
 
 -- Money received on each invoice: receipt rows of live receipt groups that pay an invoice
--- (as the general ledger posts them), with the running total in payment order.
-payments as (
-    select
-        receipt_rows.tenant_id,
-        receipt_rows.invoice_id,
-        cast(coalesce(receipt_rows.date, receipts.date) as date) as payment_date,
-        receipt_rows.sum as payment_amount,
-        sum(receipt_rows.sum) over (
-            partition by receipt_rows.tenant_id, receipt_rows.invoice_id
-            order by coalesce(receipt_rows.date, receipts.date), receipt_rows.receipt_group_id, receipt_rows.receipt_id
-            rows between unbounded preceding and current row
-        ) as paid_to_date
-    from receipt_rows
-    inner join receipts
-        on
-            receipt_rows.tenant_id = receipts.tenant_id
-            and receipt_rows.receipt_group_id = receipts.id
-    where
-        not receipts.is_deleted
-        and not receipt_rows.is_deleted
-        and receipt_rows.prepayment_id is null
-        and receipt_rows.invoice_id is not null
-        and coalesce(receipt_rows.sales_doc_type, receipts.sales_doc_type) = 'invoices'
-),
-
+-- (as the general ledger posts them), and the date the invoice was fully paid.
 payment_totals as (
-    select
-        payments.tenant_id,
-        payments.invoice_id,
-        sum(payments.payment_amount) as paid_amount,
-        -- the first payment after which the invoice total was covered
-        min(
-            case
-                when payments.paid_to_date >= coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
-                    then payments.payment_date
-            end
-        ) as completed_on
-    from payments
-    inner join sales_invoices
-        on
-            payments.tenant_id = sales_invoices.tenant_id
-            and payments.invoice_id = sales_invoices.id
-    group by payments.tenant_id, payments.invoice_id
+    {{ accounting_payment_totals('sales_invoices', 'invoice_id', 'invoices') }}
 ),
 
 -- The customer's first e-mail address (Scoro means of contact of type email).

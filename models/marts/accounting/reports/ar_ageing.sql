@@ -69,12 +69,7 @@ final as (
         cast(amount_due_base as {{ accounting_base_money_type() }}) as amount_due_base,
         cast(days_overdue as {{ dbt.type_int() }}) as days_overdue,
         days_overdue > 0 as is_overdue,
-        case
-            when days_overdue <= 30 then '0-30'
-            when days_overdue <= 60 then '31-60'
-            when days_overdue <= 90 then '61-90'
-            else '90+'
-        end as ageing_bucket
+        {{ accounting_ageing_bucket('days_overdue') }} as ageing_bucket
     from aged
 )
 
