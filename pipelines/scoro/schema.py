@@ -12,7 +12,9 @@ types are the warehouse types the loader coerces the API's loose formats into:
                  stored as UTC
 - ``json``       anything else, kept as JSON text
 
-Each row also gets ``tenant_id`` (the Scoro ``company_account_id``) and ``_scoro_synced_at``.
+Each row also gets ``tenant_id`` (the Scoro ``company_account_id``) and ``_scoro_synced_at``;
+every module's table also has ``is_deleted`` and ``deleted_date``, set by the API or, for
+records it no longer lists at all, by a full id sweep. A table is created with its first row.
 A list-valued field named in ``children`` is moved to its own table, one row per element,
 keyed by the parent's key plus the child key, and replaced whenever its parent is re-read.
 Any other list or object field not typed here is kept as JSON text.
