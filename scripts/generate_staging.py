@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SPEC = REPO_ROOT.parent / "shared" / "spec" / "scoro_columns.csv"
+DEFAULT_SPEC = REPO_ROOT / "spec" / "scoro_columns.csv"
 OUT_DIR = REPO_ROOT / "models" / "staging" / "scoro"
 SOURCE = "scoro"
 LOAD_ISSUES = "_scoro_load_issues"

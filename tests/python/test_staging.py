@@ -10,7 +10,7 @@ import duckdb
 
 from conftest import REPO, TENANT, dbt_results, run_dbt, start_simulator, sync_into
 
-SPEC = REPO.parent / "shared" / "spec" / "scoro_columns.csv"
+SPEC = REPO / "spec" / "scoro_columns.csv"
 ORPHAN_TEST = "relationships_stg_scoro__invoices_company_id__contact_id__ref_stg_scoro__contacts_"
 
 

@@ -1,6 +1,6 @@
 """The unified accounting objects, as built, against the documented schema.
 
-Reads ``shared/spec/unified_properties.csv`` (one row per documented property path, e.g.
+Reads ``spec/unified_properties.csv`` (one row per documented property path, e.g.
 ``bills,lineItems.unitPrice,number``) and checks, in a DuckDB file on which ``dbt build`` has
 run, that every path exists in the object's model in schema ``accounting`` with a compatible
 type, walking DuckDB's STRUCT and LIST types:
@@ -28,7 +28,7 @@ import duckdb
 import pytest
 from duckdb.sqltypes import DuckDBPyType
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "unified_properties.csv"
+SPEC = Path(__file__).resolve().parents[2] / "spec" / "unified_properties.csv"
 SCHEMA = "accounting"
 INTEGER_TYPES = {
     "tinyint",
