@@ -1,4 +1,4 @@
-"""Draw the ER diagrams shown on the dbt docs landing page, into SVG files.
+"""Draw the ER diagrams of the dbt docs site: SVG files, and a page per diagram to pan and zoom.
 
 The tables and the lines between them come from dbterd reading target/manifest.json and
 target/catalog.json: a solid line is a `relationships` test of the dbt project (dbterd's
@@ -7,8 +7,17 @@ out with graphviz `dot`: dbterd's own graphviz target draws every column of ever
 for ~40 staging models is a poster nobody can read, so here each table shows its keys (tested
 unique, or referenced by a relationships test) and its foreign keys, and counts the rest.
 
+erd_<area> (erd_sales_orders, erd_sales_invoices, erd_purchases, erd_projects, erd_contacts,
+erd_finance, erd_users, erd_other)
+    One subject area of the staging layer each. A stg_scoro__ model belongs to the area whose
+    name prefix it starts with (AREAS below: `invoice` takes invoices, invoice_lines,
+    invoice_line_custom_fields, ...; the longest prefix wins, so purchase_order_lines is a
+    purchase, not an order); a model no prefix names lands in `other`. Tables of other areas
+    that a table of the area joins to, or that join to it, are drawn as grey stubs showing
+    only the key they join on, with a link to their own area's diagram.
 erd_staging
-    Every stg_scoro__* model and every relationships test between them.
+    Every stg_scoro__ model and every relationships test between them, on one sheet (offered
+    as a download: too big to read on a screen).
 erd_accounting
     The models under models/marts/accounting/: the unified objects and the reports beside them.
     Solid lines: relationships tests between them. Dotted lines: references by documented
@@ -18,12 +27,20 @@ erd_accounting
     line against a built warehouse instead. Dashed grey lines: dbt lineage inside the diagram.
     Each box ends with the models outside the diagram it is built from.
 
-In the SVG each line keeps an id: fk:<model>.<column>-><model>.<column> for a test,
-ref:<model>.<path>-><model>.<column> for a reference by name (path like lineItems[].productId),
-dep:<model>-><model> for lineage.
+Every table box links to its model page in the docs site (../index.html#!/model/<unique id>,
+relative to the assets/ folder the diagrams are served from). In the SVG, a table is the node
+with id table:<model>, a stub stub:<model>; each line keeps an id:
+fk:<model>.<column>-><model>.<column> for a test, ref:<model>.<path>-><model>.<column> for a
+reference by name (path like lineItems[].productId), dep:<model>-><model> for lineage.
+
+Beside each <name>.svg goes <name>.html: the same drawing inline in a page with pan and zoom
+(assets/erd-viewer.js and .css, plain files in the site: nothing is fetched from elsewhere),
+at its natural size, with links to the other diagrams. The dbt docs landing page links to them
+(its markdown cannot hold a script).
 
 Usage: render_erd.py --artifacts target --out target/assets [--copy-to assets]
-Writes <name>.dot and <name>.svg into --out, and the .svg also into --copy-to.
+Writes <name>.dot, <name>.svg and <name>.html into --out, and the .svg and .html (with the
+viewer's script and style) also into --copy-to.
 """
 
 from __future__ import annotations
@@ -85,6 +102,72 @@ REFERENCE_STEMS = {
     "vendor": "vendors",
 }
 SELF_STEM = "parent"
+
+STAGING_PREFIX = "stg_scoro__"
+MODEL_PAGE = "../index.html#!/model/{unique_id}"  # the docs site's route, from assets/
+STUB_HEADER = "#dfe4ea"
+STUB_BORDER = "#aab4bf"
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str  # the diagram is erd_<key>
+    title: str
+    short: str  # its name in the viewer's list of diagrams
+    prefixes: tuple[str, ...]  # table names (without stg_scoro__) this area takes
+
+
+# A staging model belongs to the area whose prefix its table name starts with, followed by
+# nothing, "_", "s" or "es" (so `invoice` takes invoices, invoice_lines and a future
+# invoice_line_custom_fields); the longest matching prefix wins (purchase_order_lines is a
+# purchase, not an order). A table no prefix names lands in DEFAULT_AREA, drawn like the others.
+# Sales documents are two areas: with their line custom fields they are some 17 tables.
+AREAS = (
+    Area(
+        "sales_orders",
+        "Sales documents: quotes and orders",
+        "Quotes & orders",
+        ("quote", "order"),
+    ),
+    Area(
+        "sales_invoices",
+        "Sales documents: invoices and prepayments",
+        "Invoices & prepayments",
+        ("invoice", "prepayment"),
+    ),
+    Area(
+        "purchases", "Purchases: bills and purchase orders", "Purchases", ("bill", "purchase_order")
+    ),
+    Area("projects", "Projects and phases", "Projects", ("project",)),
+    Area(
+        "contacts",
+        "Contacts and custom fields",
+        "Contacts & custom fields",
+        ("contact", "client_profile", "categories", "custom_field"),
+    ),
+    Area(
+        "finance",
+        "Finance: accounts, VAT, receipts, products",
+        "Finance",
+        ("finance_account", "vat_code", "receipt", "product"),
+    ),
+    Area("users", "Users, roles and groups", "Users", ("user",)),
+    Area("other", "Other staging tables", "Other", ()),
+)
+DEFAULT_AREA = "other"
+AREA_BY_KEY = {area.key: area for area in AREAS}
+
+
+def area_of(model_name: str) -> Area:
+    """The subject area of a staging model (stg_scoro__invoice_lines -> sales_invoices)."""
+    table = model_name.removeprefix(STAGING_PREFIX)
+    matches = [
+        (len(prefix), area.key)
+        for area in AREAS
+        for prefix in area.prefixes
+        if re.match(rf"^{re.escape(prefix)}(?:s|es)?(?:_|$)", table)
+    ]
+    return AREA_BY_KEY[max(matches)[1] if matches else DEFAULT_AREA]
 
 
 @dataclass
@@ -339,6 +422,29 @@ def build_graph(
     return sorted(nodes.values(), key=lambda n: n.name), edges
 
 
+def counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n or 'no'} {noun}s"
+
+
+def model_href(node_id: str) -> str:
+    return MODEL_PAGE.format(unique_id=node_id)
+
+
+def column_row(row: Row, tag: str) -> str:
+    """One column of a box; lines leave a row from its right edge (out_) and arrive at its left
+    edge (in_)."""
+    label = html.escape(row.path)
+    label = f"<b>{label}</b>" if tag.startswith("PK") else label
+    tag_colour = "#b8860b" if tag.startswith("PK") else "#4a6a8a"
+    return (
+        f'<tr><td align="left" port="in_{port(row.path)}">'
+        f'<font color="{tag_colour}" point-size="10">{tag}</font></td>'
+        f'<td align="left">{label}</td>'
+        f'<td align="left" port="out_{port(row.path)}"><font color="#777777" point-size="10">'
+        f"{html.escape(short_type(row.data_type))}&#160;&#160;</font></td></tr>"
+    )
+
+
 def node_label(node: Node) -> str:
     # Keys first, then tested foreign keys, then references by name, each in column order.
     shown: list[tuple[Row, str]] = []
@@ -364,18 +470,7 @@ def node_label(node: Node) -> str:
         f'<font color="white" point-size="15"><b>{html.escape(node.name)}&#160;&#160;</b>'
         "</font></td></tr>"
     ]
-    for row, tag in shown:
-        label = html.escape(row.path)
-        label = f"<b>{label}</b>" if tag.startswith("PK") else label
-        tag_colour = "#b8860b" if tag.startswith("PK") else "#4a6a8a"
-        # Lines leave a row from its right edge (out_) and arrive at its left edge (in_).
-        rows.append(
-            f'<tr><td align="left" port="in_{port(row.path)}">'
-            f'<font color="{tag_colour}" point-size="10">{tag}</font></td>'
-            f'<td align="left">{label}</td>'
-            f'<td align="left" port="out_{port(row.path)}"><font color="#777777" point-size="10">'
-            f"{html.escape(short_type(row.data_type))}&#160;&#160;</font></td></tr>"
-        )
+    rows += [column_row(row, tag) for row, tag in shown]
     if hidden > 0:
         rows.append(
             f'<tr><td colspan="3" align="left"><font color="#888888" point-size="10">'
@@ -393,27 +488,128 @@ def node_label(node: Node) -> str:
             f'<tr><td colspan="3" align="left" bgcolor="#f3f0e6"><font color="#555555" '
             f'point-size="10">built from: {text}<br align="left"/></font></td></tr>'
         )
+    # A white background: the whole box, not only its text, is the link to the model's page.
     return (
-        '<<table border="1" color="#9aa5b1" cellborder="0" cellspacing="0" cellpadding="4">'
-        + "".join(rows)
-        + "</table>>"
+        '<<table border="1" color="#9aa5b1" bgcolor="white" cellborder="0" cellspacing="0" '
+        'cellpadding="4">' + "".join(rows) + "</table>>"
     )
 
 
-def to_dot(title: str, nodes: list[Node], edges: list[Edge]) -> str:
-    targets = sorted({e.dst for e in edges if e.kind != "dep"})
+@dataclass
+class Stub:
+    """A table of another area that the area's tables point to: only the keys they join on."""
+
+    node: Node
+    rows: list[tuple[Row, str]]
+    area: Area
+
+
+@dataclass
+class Joiners:
+    """The tables of other areas pointing at one key of the area: listed in one box, one line."""
+
+    target: Node
+    column: str
+    sources: list[tuple[Node, list[str]]]  # (table, its columns that reference the key)
+
+    @property
+    def name(self) -> str:
+        return f"from:{self.target.name}.{self.column}"
+
+
+def graph_label(title: str, subtitle: str) -> str:
+    return (
+        f'<<font point-size="22">{html.escape(title)}</font><br/>'
+        f'<font point-size="13" color="#4a5866">{html.escape(subtitle)}</font>>'
+    )
+
+
+def stub_label(stub: Stub) -> str:
+    rows = [
+        f'<tr><td colspan="3" bgcolor="{STUB_HEADER}" align="left" port="hdr">'
+        f'<font color="#33414e" point-size="12"><b>{html.escape(stub.node.name)}&#160;&#160;</b>'
+        "</font></td></tr>"
+    ]
+    rows += [column_row(row, tag) for row, tag in stub.rows]
+    rows.append(
+        f'<tr><td colspan="3" align="left" href="erd_{stub.area.key}.html" target="_top" '
+        f'tooltip="open the diagram: {html.escape(stub.area.title)}">'
+        f'<font color="#1f5f9f" point-size="10">in {html.escape(stub.area.short)} &#8594;'
+        "&#160;&#160;</font></td></tr>"
+    )
+    return (
+        f'<<table border="1" style="dashed" color="{STUB_BORDER}" bgcolor="#f7f8fa" '
+        'cellborder="0" cellspacing="0" cellpadding="3">' + "".join(rows) + "</table>>"
+    )
+
+
+def joiners_label(joiners: Joiners) -> str:
+    key = f"{joiners.target.name}.{joiners.column}"
+    rows = [
+        f'<tr><td colspan="2" bgcolor="{STUB_HEADER}" align="left">'
+        '<font color="#33414e" point-size="11">joined from other areas on '
+        f"<b>{html.escape(joiners.column)}</b>&#160;&#160;&#160;</font></td></tr>"
+    ]
+    for source, columns in joiners.sources:
+        ids = " ".join(f"{source.name}.{c}" for c in columns)
+        rows.append(
+            f'<tr><td align="left" href="{model_href(source.id)}" target="_top" '
+            f'id="in:{html.escape(ids)}-&gt;{html.escape(key)}" '
+            f'tooltip="{html.escape(source.name)}: open its page">'
+            f'<font color="#1f5f9f" point-size="10">{html.escape(source.name)}&#160;&#160;&#160;'
+            "</font></td>"
+            f'<td align="left"><font color="#4a6a8a" point-size="10">'
+            f"{html.escape(', '.join(columns))}&#160;&#160;</font></td></tr>"
+        )
+    # port="box": the line leaves from the table's own edge, not from the node's margin.
+    return (
+        f'<<table port="box" border="1" style="dashed" color="{STUB_BORDER}" bgcolor="#f7f8fa" '
+        'cellborder="0" cellspacing="0" cellpadding="3">' + "".join(rows) + "</table>>"
+    )
+
+
+def to_dot(
+    title: str,
+    nodes: list[Node],
+    edges: list[Edge],
+    stubs: list[Stub] = (),  # type: ignore[assignment]
+    joiners: list[Joiners] = (),  # type: ignore[assignment]
+    subtitle: str = "",
+    ranksep: float = 1.4,
+) -> str:
+    targets = sorted({e.dst for e in edges if e.kind != "dep"} | {j.target.id for j in joiners})
     colour_of = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(targets)}
+    label = graph_label(title, subtitle) if subtitle else f'"{title}"'
     out = [
         "digraph erd {",
-        "  graph [rankdir=LR, ranksep=1.4, nodesep=0.35, splines=true, fontsize=22, labelloc=t, "
-        f'fontname="Helvetica,Arial,sans-serif", label="{title}", pad=0.4];',
+        f"  graph [rankdir=LR, ranksep={ranksep}, nodesep=0.35, splines=true, fontsize=22, "
+        f'labelloc=t, fontname="Helvetica,Arial,sans-serif", label={label}, pad=0.4];',
         '  node [shape=plaintext, fontname="Helvetica,Arial,sans-serif", fontsize=12];',
         '  edge [fontname="Helvetica,Arial,sans-serif", fontsize=10, arrowsize=0.8];',
     ]
     for node in nodes:
         tip = f"{node.schema}.{node.name}" if node.schema else node.name
-        out.append(f'  "{node.name}" [label={node_label(node)}, tooltip="{tip}"];')
-    short = {n.id: n.name for n in nodes}
+        out.append(
+            f'  "{node.name}" [id="table:{node.name}", label={node_label(node)}, '
+            f'URL="{model_href(node.id)}", target="_top", tooltip="{tip}: open its page"];'
+        )
+    for stub in stubs:
+        node = stub.node
+        out.append(
+            f'  "{node.name}" [id="stub:{node.name}", label={stub_label(stub)}, '
+            f'URL="{model_href(node.id)}", target="_top", '
+            f'tooltip="{node.name} ({stub.area.short}): open its page"];'
+        )
+    for group in joiners:
+        target = group.target.name
+        out.append(f'  "{group.name}" [id="{group.name}", label={joiners_label(group)}];')
+        out.append(
+            f'  "{group.name}":box:e -> "{target}":"in_{port(group.column)}":w '
+            f'[id="in:{target}.{group.column}", color="{colour_of[group.target.id]}", '
+            "style=dashed, dir=both, arrowtail=crow, arrowhead=tee, penwidth=1.3, "
+            f'tooltip="tables of other areas joining {target}.{group.column}"];'
+        )
+    short = {n.id: n.name for n in nodes} | {s.node.id: s.node.name for s in stubs}
     for e in edges:
         src, dst = short[e.src], short[e.dst]
         if e.kind == "dep":
@@ -443,21 +639,99 @@ def render(dot_text: str, dot_path: Path, svg_path: Path) -> None:
     subprocess.run([dot, "-Tsvg", str(dot_path), "-o", str(svg_path)], check=True)
 
 
-def staging_diagram(erd: dict, manifest: dict, catalog: dict) -> str:
+@dataclass
+class Diagram:
+    name: str  # file stem: erd_<...>
+    title: str  # the viewer page's heading
+    short: str  # its name in the list of diagrams
+    summary: str  # one sentence under the heading
+    dot: str
+
+
+def staging_graph(erd: dict, manifest: dict, catalog: dict) -> tuple[list[Node], list[Edge]]:
     kind_of = {
         uid: "staging"
         for uid, node in manifest["nodes"].items()
-        if node["resource_type"] == "model" and node["name"].startswith("stg_scoro__")
+        if node["resource_type"] == "model" and node["name"].startswith(STAGING_PREFIX)
     }
-    nodes, edges = build_graph(erd, manifest, catalog, kind_of, accounting=False)
+    return build_graph(erd, manifest, catalog, kind_of, accounting=False)
+
+
+def staging_diagram(nodes: list[Node], edges: list[Edge]) -> Diagram:
     title = (
         f"Staging layer: {len(nodes)} stg_scoro__ models, {len(edges)} relationships tests "
         "(each line runs from a foreign key to the key it references)"
     )
-    return to_dot(title, nodes, edges)
+    summary = (
+        f"Every staging model ({len(nodes)}) and every relationships test ({len(edges)}) on one "
+        "sheet, to print or to search: the area diagrams are easier to read."
+    )
+    dot = to_dot(title, nodes, edges)
+    return Diagram(
+        "erd_staging", "The whole staging layer", "All staging (one sheet)", summary, dot
+    )
 
 
-def accounting_diagram(erd: dict, manifest: dict, catalog: dict) -> str:
+def area_diagram(area: Area, nodes: list[Node], edges: list[Edge]) -> Diagram:
+    """The staging models of one area; grey stubs for the tables of other areas they point to,
+    and a list per key of the tables of other areas that point to it."""
+    by_id = {n.id: n for n in nodes}
+    inside = [n for n in nodes if area_of(n.name) is area]
+    inside_ids = {n.id for n in inside}
+    # Lines inside the area and out of it; lines into it are drawn in their own area.
+    drawn = [e for e in edges if e.src in inside_ids]
+    stub_rows: dict[str, list[tuple[Row, str]]] = {}
+    for e in drawn:
+        if e.dst in inside_ids:
+            continue
+        node = by_id[e.dst]
+        rows = stub_rows.setdefault(e.dst, [])
+        if not any(r.path.lower() == e.dst_col.lower() for r, _ in rows):
+            row = next((r for r in node.columns if r.path.lower() == e.dst_col.lower()), None)
+            rows.append((row or Row(e.dst_col, ""), "PK"))
+    stubs = [
+        Stub(by_id[i], sorted(rows, key=lambda r: r[0].path), area_of(by_id[i].name))
+        for i, rows in sorted(stub_rows.items(), key=lambda item: by_id[item[0]].name)
+    ]
+    incoming: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for e in edges:
+        if e.dst in inside_ids and e.src not in inside_ids:
+            sources = incoming.setdefault((e.dst, e.dst_col), {})
+            sources.setdefault(e.src, []).append(e.src_col)
+    joiners = [
+        Joiners(
+            by_id[target],
+            column,
+            [
+                (by_id[s], sorted(cols))
+                for s, cols in sorted(sources.items(), key=lambda i: by_id[i[0]].name)
+            ],
+        )
+        for (target, column), sources in sorted(
+            incoming.items(), key=lambda i: (by_id[i[0][0]].name, i[0][1])
+        )
+    ]
+    joining = {s.id for group in joiners for s, _ in group.sources}
+    tables, tests = counted(len(inside), "table"), counted(len(drawn), "relationships test")
+    one = len(inside) == 1
+    they, them, point = ("it", "it", "points") if one else ("they", "them", "point")
+    grey = []
+    if stubs:
+        grey.append(f"{counted(len(stubs), 'table')} of other areas {they} {point} to")
+    if joining:
+        grey.append(f"{counted(len(joining), 'table')} of other areas pointing to {them}")
+    subtitle = f"{tables}, {tests} from {them}" + (f"; grey: {' and '.join(grey)}" if grey else "")
+    summary = f"{tables} of the staging layer, {tests} from {them}."
+    if stubs:
+        summary += f" Grey boxes: the {grey[0]}, with the key they join on"
+        summary += f"; the {grey[1]}, listed beside the key they join." if joining else "."
+    elif joining:
+        summary += f" Grey boxes: the {grey[0]}, listed beside the key they join."
+    dot = to_dot(area.title, inside, drawn, stubs, joiners, subtitle=subtitle, ranksep=1.0)
+    return Diagram(f"erd_{area.key}", area.title, area.short, summary, dot)
+
+
+def accounting_diagram(erd: dict, manifest: dict, catalog: dict) -> Diagram:
     kind_of = {}
     for uid, node in manifest["nodes"].items():
         path = node.get("original_file_path", "")
@@ -472,7 +746,65 @@ def accounting_diagram(erd: dict, manifest: dict, catalog: dict) -> str:
         f"{count['fk']} relationships tests (solid), {count['ref']} references by property name "
         "(dotted), dbt lineage (dashed grey)"
     )
-    return to_dot(title, nodes, edges)
+    summary = (
+        f"The {sum(n.kind == 'object' for n in nodes)} unified objects (green) and "
+        f"{sum(n.kind == 'report' for n in nodes)} reports (purple) in schema accounting: "
+        "solid lines are relationships tests, dotted ones references by property name, "
+        "dashed grey ones dbt lineage."
+    )
+    return Diagram(
+        "erd_accounting",
+        "Unified accounting objects and reports",
+        "Accounting objects",
+        summary,
+        to_dot(title, nodes, edges),
+    )
+
+
+def viewer_html(diagram: Diagram, svg: str, diagrams: list[Diagram]) -> str:
+    """A page with the drawing inline (so its links work and it can pan and zoom)."""
+    drawing = svg[svg.index("<svg") :]
+    links = []
+    for other in diagrams:
+        current = ' aria-current="page"' if other is diagram else ""
+        links.append(f'<a href="{other.name}.html"{current}>{html.escape(other.short)}</a>')
+    title = html.escape(diagram.title)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · ER diagram · Scoro warehouse</title>
+<link rel="stylesheet" href="erd-viewer.css">
+</head>
+<body>
+<header class="erd-bar">
+  <div class="erd-top">
+    <a class="erd-home" href="../index.html#!/overview" target="_top">&#8592; Docs</a>
+    <h1>{title}</h1>
+    <div class="erd-tools" role="toolbar" aria-label="Zoom">
+      <button type="button" data-zoom="out" title="Zoom out (-)"
+        aria-label="Zoom out">&#8722;</button>
+      <output class="erd-scale" aria-live="polite">100 %</output>
+      <button type="button" data-zoom="in" title="Zoom in (+)" aria-label="Zoom in">+</button>
+      <button type="button" data-zoom="natural" title="Natural size (0)">1:1</button>
+      <button type="button" data-zoom="fit" title="Fit to the window (F)">Fit</button>
+      <a class="erd-download" href="{diagram.name}.svg" download>Download SVG</a>
+    </div>
+  </div>
+  <p class="erd-help">{html.escape(diagram.summary)} Drag or scroll to pan; Ctrl&#160;+&#160;wheel,
+  pinch or the buttons to zoom; click a table to open its page.</p>
+  <nav class="erd-nav" aria-label="ER diagrams">{" ".join(links)}</nav>
+</header>
+<main class="erd-view" id="erd-view" tabindex="0" aria-label="{title}">
+{drawing}</main>
+<script src="erd-viewer.js"></script>
+</body>
+</html>
+"""
+
+
+VIEWER_FILES = ("erd-viewer.js", "erd-viewer.css")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -485,17 +817,26 @@ def main(argv: list[str] | None = None) -> int:
     # Every model and every relationships test, once; each diagram takes its part. (Selecting
     # in dbterd would drop the lines whose test it maps onto a model outside the selection.)
     erd = run_dbterd(args.artifacts, ["wildcard:model.*"])
+    nodes, edges = staging_graph(erd, manifest, catalog)
+    diagrams = [area_diagram(area, nodes, edges) for area in AREAS]
+    diagrams += [accounting_diagram(erd, manifest, catalog), staging_diagram(nodes, edges)]
+
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in (
-        ("erd_staging", staging_diagram),
-        ("erd_accounting", accounting_diagram),
-    ):
-        svg = args.out / f"{name}.svg"
-        render(build(erd, manifest, catalog), args.out / f"{name}.dot", svg)
-        print(f"wrote {svg}")
+    for name in VIEWER_FILES:  # the viewer's own script and style, beside the pages
+        source = ROOT / "assets" / name
+        if source.resolve() != (args.out / name).resolve():
+            shutil.copyfile(source, args.out / name)
+    for diagram in diagrams:
+        svg = args.out / f"{diagram.name}.svg"
+        render(diagram.dot, args.out / f"{diagram.name}.dot", svg)
+        page = args.out / f"{diagram.name}.html"
+        page.write_text(viewer_html(diagram, svg.read_text(), diagrams))
+        print(f"wrote {svg} and {page.name}")
         if args.copy_to:
             args.copy_to.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(svg, args.copy_to / svg.name)
+            for written in (svg, page):
+                if written.resolve() != (args.copy_to / written.name).resolve():
+                    shutil.copyfile(written, args.copy_to / written.name)
     return 0
 
 

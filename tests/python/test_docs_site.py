@@ -1,10 +1,13 @@
-"""The dbt docs site: ER diagrams drawn from the relationships tests, shown on its landing page.
+"""The dbt docs site: ER diagrams drawn from the relationships tests, linked from its landing page.
 
 ``docs_site`` runs ``scripts/docs.sh`` (``dbt docs generate``, then dbterd + graphviz through
 ``scripts/render_erd.py``) against a built warehouse, into a temporary target dir. The tests
-read the diagrams' SVG against the manifest's relationships tests, then serve the site with
-``http.server`` on 127.0.0.1 and open it in headless Debian chromium driven by Playwright: the
-landing page must show both diagrams, loaded from the site itself and from nowhere else.
+read the diagrams' SVG against the manifest's relationships tests (every staging model in one
+subject area, every test drawn), then serve the site with ``http.server`` on 127.0.0.1 and
+open it in headless Debian chromium driven by Playwright: the landing page links every
+diagram; each diagram's page shows it with no text under 10 px at its default zoom, pans and
+zooms, and links every table box to a model page that renders; nothing is fetched from
+anywhere but the site. Screenshots go to target/docs_*.png.
 
 Needs graphviz and ``/usr/bin/chromium`` (``make system-deps``); without them the tests fail.
 The built file comes from the ``built_warehouse`` fixture (tests/python/conftest.py); if the
@@ -14,6 +17,7 @@ environment variable ``SCORO_BUILT_DUCKDB`` names a file, a copy of that file is
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import re
@@ -23,6 +27,7 @@ import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -43,9 +48,46 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = REPO / "target" / "docs_overview.png"
+SCREENSHOTS = REPO / "target"
 ACCOUNTING_PATH = "models/marts/accounting/"
-DIAGRAMS = ("erd_staging", "erd_accounting")
+AREA_DIAGRAMS = (
+    "erd_sales_orders",
+    "erd_sales_invoices",
+    "erd_purchases",
+    "erd_projects",
+    "erd_contacts",
+    "erd_finance",
+    "erd_users",
+    "erd_other",
+)
+DIAGRAMS = (*AREA_DIAGRAMS, "erd_accounting", "erd_staging")
+MAX_AREA_TABLES = 12
+MIN_TEXT_PX = 10.0
+# Where the area rule must put a table, including tables the loader is adding
+# (`<doc>_line_custom_fields`, product and receipt custom fields) and one no rule names.
+AREA_EXAMPLES = {
+    "stg_scoro__invoice_lines": "erd_sales_invoices",
+    "stg_scoro__invoice_credited_invoices": "erd_sales_invoices",
+    "stg_scoro__invoice_line_custom_fields": "erd_sales_invoices",
+    "stg_scoro__prepayment_custom_fields": "erd_sales_invoices",
+    "stg_scoro__quote_line_custom_fields": "erd_sales_orders",
+    "stg_scoro__orders": "erd_sales_orders",
+    "stg_scoro__order_line_custom_fields": "erd_sales_orders",
+    "stg_scoro__purchase_order_lines": "erd_purchases",
+    "stg_scoro__purchase_order_line_custom_fields": "erd_purchases",
+    "stg_scoro__bill_line_custom_fields": "erd_purchases",
+    "stg_scoro__project_phases": "erd_projects",
+    "stg_scoro__contact_means_of_contact": "erd_contacts",
+    "stg_scoro__custom_field_modules": "erd_contacts",
+    "stg_scoro__categories": "erd_contacts",
+    "stg_scoro__product_custom_fields": "erd_finance",
+    "stg_scoro__receipt_custom_fields": "erd_finance",
+    "stg_scoro__receipt_rows": "erd_finance",
+    "stg_scoro__vat_codes": "erd_finance",
+    "stg_scoro__user_roles": "erd_users",
+    "stg_scoro__load_issues": "erd_other",
+    "stg_scoro__expense_claims": "erd_other",
+}
 UNIFIED_OBJECTS = (
     "accounts",
     "bank_accounts",
@@ -128,23 +170,65 @@ def docs_site(docs_warehouse: Path) -> Path:
     return target
 
 
-def svg_graph(path: Path, kind: str = "fk") -> tuple[set[str], set[tuple[str, str, str, str]], str]:
-    """The nodes, the lines of a kind (from, column, to, column) and all text of a diagram."""
+XLINK = "{http://www.w3.org/1999/xlink}href"
+# A row of an area diagram's box listing other areas' tables that join one of its keys:
+# in:<model>.<column>[ <model>.<column>...]-><model>.<column>
+JOINED_ID = re.compile(r"^(?:a_)?in:(.+)->([^.]+)\.([^.]+)$")
+
+
+@dataclass
+class Drawing:
+    """What one diagram's SVG draws."""
+
+    tables: set[str] = field(default_factory=set)  # boxes in full (id table:<model>)
+    stubs: set[str] = field(default_factory=set)  # other areas' tables (id stub:<model>)
+    edges: dict[str, set[tuple[str, str, str, str]]] = field(default_factory=dict)
+    joined: set[tuple[str, str, str, str]] = field(default_factory=set)  # listed, not drawn
+    links: dict[str, list[str]] = field(default_factory=dict)  # table or stub -> its hrefs
+    text: str = ""
+
+
+def read_drawing(path: Path) -> Drawing:
     root = ET.parse(path).getroot()
-    nodes, edges = set(), set()
+    drawing = Drawing(edges={"fk": set(), "ref": set()})
     for group in root.iter(f"{SVG}g"):
+        group_id = group.get("id") or ""
         title = group.find(f"{SVG}title")
-        if title is None or title.text is None:
-            continue
-        if group.get("class") == "node":
-            nodes.add(title.text)
+        if group.get("class") == "node" and title is not None and title.text:
+            kind = group_id.split(":", 1)[0]
+            if kind in ("table", "stub"):
+                (drawing.tables if kind == "table" else drawing.stubs).add(title.text)
+                drawing.links[title.text] = [a.get(XLINK) or "" for a in group.iter(f"{SVG}a")]
         elif group.get("class") == "edge":
-            match = EDGE_ID.match(group.get("id") or "")
-            if match and match.group(1) == kind:
-                _, source, column, to, field = match.groups()
-                edges.add((source, column if kind == "ref" else column.lower(), to, field.lower()))
-    text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
-    return nodes, edges, text
+            match = EDGE_ID.match(group_id)
+            if match:
+                kind, source, column, to, field_ = match.groups()
+                column = column if kind == "ref" else column.lower()
+                drawing.edges[kind].add((source, column, to, field_.lower()))
+        match = JOINED_ID.match(group_id)
+        if match and group_id.startswith("a_"):
+            sources, to, field_ = match.groups()
+            for source in sources.split():
+                model, column = source.split(".", 1)
+                drawing.joined.add((model, column.lower(), to, field_.lower()))
+    drawing.text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    return drawing
+
+
+def svg_graph(path: Path, kind: str = "fk") -> tuple[set[str], set[tuple[str, str, str, str]], str]:
+    """The boxes, the lines of a kind (from, column, to, column) and all text of a diagram."""
+    drawing = read_drawing(path)
+    return drawing.tables | drawing.stubs, drawing.edges[kind], drawing.text
+
+
+def render_erd_module():
+    """scripts/render_erd.py, imported: its area rule is what the tests below pin down."""
+    spec = importlib.util.spec_from_file_location("render_erd", REPO / "scripts" / "render_erd.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["render_erd"] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
 
 
 def path_values_sql(table: str, path: str) -> str:
@@ -189,9 +273,66 @@ def manifest_relationships(manifest: dict, models: set[str]) -> set[tuple[str, s
     return relationships
 
 
+def staging_models(manifest: dict) -> set[str]:
+    return diagram_models(manifest)["erd_staging"]
+
+
+def test_area_rule_places_tables_by_name() -> None:
+    """New staging models land in an area by name alone, without editing the script."""
+    render_erd = render_erd_module()
+    placed = {name: f"erd_{render_erd.area_of(name).key}" for name in AREA_EXAMPLES}
+    wrong = {name: (got, AREA_EXAMPLES[name]) for name, got in placed.items()}
+    wrong = {k: v for k, v in wrong.items() if v[0] != v[1]}
+    assert not wrong, f"placed in the wrong area (got, expected): {wrong}"
+    assert [f"erd_{area.key}" for area in render_erd.AREAS] == list(AREA_DIAGRAMS)
+
+
+def test_area_diagrams_cover_the_staging_layer(docs_site: Path) -> None:
+    """Every staging model is drawn in full in exactly one area, with at most a dozen tables
+    an area; every relationships test is drawn in the area of its foreign key, and listed
+    beside its key in the area of the key when that is another."""
+    manifest = json.loads((docs_site / "manifest.json").read_text())
+    models = staging_models(manifest)
+    relationships = manifest_relationships(manifest, models)
+    home: dict[str, list[str]] = {}
+    drawn_tests: set[tuple[str, str, str, str]] = set()
+    problems = []
+    for name in AREA_DIAGRAMS:
+        drawing = read_drawing(docs_site / "assets" / f"{name}.svg")
+        for table in drawing.tables:
+            home.setdefault(table, []).append(name)
+        if len(drawing.tables) > MAX_AREA_TABLES:
+            problems.append(f"{name}: {len(drawing.tables)} tables (at most {MAX_AREA_TABLES})")
+        expected_edges = {r for r in relationships if r[0] in drawing.tables}
+        if drawing.edges["fk"] != expected_edges:
+            problems.append(
+                f"{name}: lines not drawn {sorted(expected_edges - drawing.edges['fk'])}, "
+                f"drawn but not from the area {sorted(drawing.edges['fk'] - expected_edges)}"
+            )
+        expected_stubs = {r[2] for r in expected_edges} - drawing.tables
+        if drawing.stubs != expected_stubs:
+            problems.append(f"{name}: stubs {sorted(drawing.stubs)}, expected {expected_stubs}")
+        expected_joined = {
+            r for r in relationships if r[2] in drawing.tables and r[0] not in drawing.tables
+        }
+        if drawing.joined != expected_joined:
+            problems.append(
+                f"{name}: joining tables not listed {sorted(expected_joined - drawing.joined)}, "
+                f"listed wrongly {sorted(drawing.joined - expected_joined)}"
+            )
+        drawn_tests |= drawing.edges["fk"]
+    homeless = sorted(models - set(home))
+    assert not homeless, f"staging models in no area diagram: {homeless}"
+    twice = {table: areas for table, areas in home.items() if len(areas) > 1}
+    assert not twice, f"staging models in more than one area: {twice}"
+    assert set(home) == models, f"not staging models: {sorted(set(home) - models)}"
+    assert drawn_tests == relationships, f"tests in no area: {relationships - drawn_tests}"
+    assert not problems, "\n".join(problems)
+
+
 def test_staging_diagram_draws_every_relationships_test(docs_site: Path) -> None:
     manifest = json.loads((docs_site / "manifest.json").read_text())
-    models = diagram_models(manifest)["erd_staging"]
+    models = staging_models(manifest)
     relationships = manifest_relationships(manifest, models)
     nodes, edges, text = svg_graph(docs_site / "assets" / "erd_staging.svg")
     assert len(models) >= 29, f"only {len(models)} stg_scoro__ models in the manifest"
@@ -246,16 +387,28 @@ def test_references_by_name_hold_in_the_warehouse(docs_site: Path, docs_warehous
 
 
 def test_committed_diagrams_are_current(docs_site: Path) -> None:
-    """assets/ holds the diagrams for the README and for a plain `dbt docs generate`."""
+    """assets/ holds the diagrams and their pages, for the README and a plain
+    `dbt docs generate` (which copies assets/ into the site)."""
+    committed_names = {p.stem for p in (REPO / "assets").glob("erd_*.svg")}
+    assert committed_names == set(DIAGRAMS), (
+        f"assets/ holds diagrams {sorted(committed_names)}, the script draws {sorted(DIAGRAMS)}: "
+        "run `make docs` and commit assets/"
+    )
+    for name in ("erd-viewer.js", "erd-viewer.css"):
+        assert (REPO / "assets" / name).is_file(), f"assets/{name} is missing"
     for name in DIAGRAMS:
         committed = REPO / "assets" / f"{name}.svg"
-        assert committed.is_file(), f"{committed} is missing: run `make docs`"
         fresh_nodes, fresh_edges, _ = svg_graph(docs_site / "assets" / f"{name}.svg")
         nodes, edges, _ = svg_graph(committed)
         assert (nodes, edges) == (fresh_nodes, fresh_edges), (
             f"assets/{name}.svg is stale (tables or relationships changed): run `make docs` "
             f"and commit assets/. Tables {sorted(nodes ^ fresh_nodes)}, "
             f"lines {sorted(edges ^ fresh_edges)}"
+        )
+        page = (REPO / "assets" / f"{name}.html").read_text()
+        inline = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+        assert inline == committed.read_text()[committed.read_text().index("<svg") :].strip(), (
+            f"assets/{name}.html does not hold assets/{name}.svg: run `make docs`"
         )
 
 
@@ -277,38 +430,184 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def test_landing_page_shows_the_diagrams(site_url: str) -> None:
+@pytest.fixture(scope="module")
+def browser_context(site_url: str) -> Iterator[tuple[object, list[str]]]:
+    """A headless chromium context, and the list of every URL it fetched outside the site."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
     outside: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith((site_url, "data:", "about:", "blob:"))
+                else outside.append(r.url)
+            ),
+        )
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith((site_url, "data:")) else outside.append(r.url),
-            )
-            page.goto(site_url, wait_until="load")
-            page.wait_for_url("**/#!/overview", timeout=30_000)
-            for name in DIAGRAMS:
-                image = page.locator(f'img[src="assets/{name}.svg"]')
-                image.wait_for(state="visible", timeout=30_000)
-                page.wait_for_function(
-                    "img => img.complete && img.naturalWidth > 0",
-                    arg=image.element_handle(),
-                    timeout=30_000,
-                )
-                assert image.evaluate("img => img.naturalWidth") > 0, f"{name}.svg did not load"
-                assert image.is_visible(), f"{name}.svg is not visible on the landing page"
-                box = image.bounding_box()
-                assert box and box["width"] > 400, f"{name}.svg is drawn {box} on the page"
-            # The page scrolls inside its own pane: bring the first diagram's heading to the top.
-            page.get_by_role("heading", name="ER diagram: the staging layer").evaluate(
-                "h => h.scrollIntoView({block: 'start'})"
-            )
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
+            yield context, outside
         finally:
             browser.close()
+
+
+# The smallest text of the drawing in CSS pixels on screen, from each <text>'s font size in
+# SVG units and the SVG's scale to the screen.
+SMALLEST_TEXT_JS = """() => {
+  const svg = document.querySelector('#erd-view svg');
+  let smallest = Infinity, count = 0;
+  for (const text of svg.querySelectorAll('text')) {
+    if (!text.textContent.trim()) continue;
+    const size = parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a;
+    smallest = Math.min(smallest, size);
+    count += 1;
+  }
+  return {smallest, count};
+}"""
+# Every table and stub box of the drawing, with the address its link resolves to.
+BOX_LINKS_JS = """() => {
+  const links = {};
+  for (const node of document.querySelectorAll('#erd-view g.node')) {
+    const [kind, name] = node.id.split(/:(.*)/s);
+    if (kind !== 'table' && kind !== 'stub') continue;
+    const anchor = node.querySelector('a');
+    const href = anchor && (anchor.getAttributeNS('http://www.w3.org/1999/xlink', 'href')
+                            || anchor.getAttribute('href'));
+    links[name] = href ? new URL(href, location.href).href : null;
+  }
+  return links;
+}"""
+VIEW_STATE_JS = """() => {
+  const view = document.getElementById('erd-view');
+  const text = view.querySelector('svg text');
+  return {scale: parseFloat(view.dataset.scale), left: view.scrollLeft, top: view.scrollTop,
+          textHeight: text.getBoundingClientRect().height};
+}"""
+
+
+def test_landing_page_links_every_diagram(browser_context, site_url: str) -> None:
+    """The landing page links each diagram's page and offers the whole staging sheet; any
+    diagram image it shows is drawn with its text at 10 px or more."""
+    context, outside = browser_context
+    page = context.new_page()
+    page.goto(site_url, wait_until="load")
+    page.wait_for_url("**/#!/overview", timeout=30_000)
+    heading = page.get_by_role("heading", name="ER diagrams", exact=True)
+    heading.wait_for(state="visible", timeout=30_000)
+    hrefs = page.eval_on_selector_all(
+        ".panel-body a[href]", "links => links.map(a => a.getAttribute('href'))"
+    )
+    linked = {m.group(1) for h in hrefs if (m := re.fullmatch(r"assets/(erd_\w+)\.html", h))}
+    assert linked == set(DIAGRAMS), (
+        f"the landing page links {sorted(linked)}, the diagrams are {sorted(DIAGRAMS)}"
+    )
+    assert "assets/erd_staging.svg" in hrefs, "no download link to the whole staging diagram"
+    shrunk = page.eval_on_selector_all(
+        ".panel-body img",
+        "imgs => imgs.filter(i => i.src.endsWith('.svg'))"
+        ".map(i => [i.src, i.getBoundingClientRect().width / i.naturalWidth])",
+    )
+    # Every diagram's smallest font is 10 pt = 13.3 px at natural size.
+    too_small = [(src, scale) for src, scale in shrunk if 13.33 * scale < MIN_TEXT_PX]
+    assert not too_small, f"diagram images shrunk below {MIN_TEXT_PX} px text: {too_small}"
+    heading.evaluate("h => h.scrollIntoView({block: 'start'})")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "docs_overview.png"))
+    # The links open the pages, in the site.
+    page.get_by_role("link", name="Sales documents: invoices and prepayments").click()
+    page.wait_for_url("**/assets/erd_sales_invoices.html")
+    page.locator("#erd-view svg").wait_for(state="visible")
+    page.close()
     assert not outside, f"the docs site fetched from outside the site: {outside}"
+
+
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_diagram_page_reads_pans_zooms_and_links(
+    browser_context, site_url: str, docs_site: Path, name: str
+) -> None:
+    context, outside = browser_context
+    manifest = json.loads((docs_site / "manifest.json").read_text())
+    page = context.new_page()
+    page.goto(f"{site_url}assets/{name}.html", wait_until="load")
+    view = page.locator("#erd-view")
+    view.locator("svg").wait_for(state="visible", timeout=30_000)
+
+    # Readable as it opens: natural size, no text under 10 px.
+    state = page.evaluate(VIEW_STATE_JS)
+    assert state["scale"] == 1.0, f"{name} opens at zoom {state['scale']}, not its natural size"
+    text = page.evaluate(SMALLEST_TEXT_JS)
+    assert text["count"] > 3, f"{name}: only {text['count']} texts drawn"
+    assert text["smallest"] >= MIN_TEXT_PX, (
+        f"{name}: smallest text {text['smallest']:.1f} px at the default zoom"
+    )
+    page.screenshot(path=str(SCREENSHOTS / f"docs_{name}.png"))
+
+    # Every table box links to the page of its model in the site.
+    links = page.evaluate(BOX_LINKS_JS)
+    assert links, f"{name}: no table boxes"
+    wrong = {
+        box: href
+        for box, href in links.items()
+        if href != f"{site_url}index.html#!/model/model.scoro_warehouse.{box}"
+        or f"model.scoro_warehouse.{box}" not in manifest["nodes"]
+    }
+    assert not wrong, f"{name}: boxes linking elsewhere than their model page: {wrong}"
+
+    # Zoom: a button, then Ctrl + wheel over the drawing; each changes the scale and the text.
+    page.click('[data-zoom="in"]')
+    zoomed = page.evaluate(VIEW_STATE_JS)
+    assert zoomed["scale"] > state["scale"], "the + button did not zoom"
+    assert zoomed["textHeight"] > state["textHeight"] * 1.1, "the drawing did not grow"
+    box = view.bounding_box()
+    assert box
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*centre)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -400)
+    page.keyboard.up("Control")
+    page.wait_for_function(f"document.getElementById('erd-view').dataset.scale > {zoomed['scale']}")
+    wheeled = page.evaluate(VIEW_STATE_JS)
+    assert wheeled["scale"] > zoomed["scale"], "Ctrl + wheel did not zoom"
+    # Pan: drag the drawing.
+    page.mouse.move(*centre)
+    page.mouse.down()
+    page.mouse.move(centre[0] - 300, centre[1] - 200, steps=8)
+    page.mouse.up()
+    panned = page.evaluate(VIEW_STATE_JS)
+    assert (panned["left"], panned["top"]) != (wheeled["left"], wheeled["top"]), "drag did not pan"
+    assert page.url == f"{site_url}assets/{name}.html", "a drag followed a link"
+    page.click('[data-zoom="fit"]')
+    fitted = page.evaluate(VIEW_STATE_JS)
+    assert fitted["scale"] <= 1.0
+
+    # Follow a table's link: the model's page renders in the site.
+    page.click('[data-zoom="natural"]')
+    first = sorted(
+        b
+        for b in links
+        if f"table:{b}"
+        in page.evaluate("() => [...document.querySelectorAll('#erd-view g.node')].map(n => n.id)")
+    )[0]
+    page.locator(f'[id="table:{first}"] a').first.click()
+    page.wait_for_url(f"**/index.html#!/model/model.scoro_warehouse.{first}", timeout=30_000)
+    wait_for_model_page(page, first)
+    if name == "erd_sales_invoices":
+        page.screenshot(path=str(SCREENSHOTS / "docs_model_page.png"))
+    # ...and so does every other box's link, in the same (already loaded) site.
+    for box, href in sorted(links.items()):
+        page.goto(href)
+        wait_for_model_page(page, box)
+    page.close()
+    assert not outside, f"the docs site fetched from outside the site: {outside}"
+
+
+def wait_for_model_page(page, model: str) -> None:
+    """The docs app shows the model's page: its name as the page's heading."""
+    page.wait_for_function(
+        """name => [...document.querySelectorAll('h1')].some(
+               h => h.offsetParent !== null && h.textContent.trim().split(/\\s+/)[0] === name)""",
+        arg=model,
+        timeout=30_000,
+    )
