@@ -4,13 +4,14 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8765
+DOCS_PORT ?= 8080
 SCALE ?= 1
 export SCORO_DUCKDB_PATH ?= data/scoro.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_KEY := demo-api-key
 DEMO_TENANT := demo-agency
 
-.PHONY: setup system-deps demo sync simulate build docs test lint bench clean
+.PHONY: setup system-deps demo sync simulate build docs serve-docs test lint bench clean
 
 $(BIN)/scoro-warehouse: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +28,9 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz chromium >/dev/null; \
 	fi
 
+# Quiet: one line per step and a summary; everything else in logs/demo.log.
 demo: setup system-deps
-	bash scripts/demo.sh $(PORT) $(SCALE)
+	@bash scripts/demo.sh $(PORT) $(SCALE)
 
 simulate: setup
 	$(BIN)/scoro-warehouse simulate --port $(PORT) --scale $(SCALE)
@@ -38,6 +40,16 @@ build: setup
 
 docs: setup system-deps
 	bash scripts/docs.sh
+
+# The generated site (make docs or make demo) on http://localhost:$(DOCS_PORT); Ctrl+C stops it.
+serve-docs: setup
+	@if [ ! -f target/index.html ] || [ ! -f target/manifest.json ]; then \
+		echo "serve-docs: no docs site in target/: run \`make demo\` (or \`make docs\`) first" >&2; \
+		exit 1; \
+	fi
+	@echo "Docs on http://localhost:$(DOCS_PORT) (Ctrl+C to stop)"
+	@DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/dbt docs serve --no-browser --port $(DOCS_PORT) \
+		--target-path target
 
 lint: setup
 	$(BIN)/ruff check .
