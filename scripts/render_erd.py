@@ -519,8 +519,9 @@ class Joiners:
 
 def graph_label(title: str, subtitle: str) -> str:
     return (
-        f'<<font point-size="22">{html.escape(title)}</font><br/>'
-        f'<font point-size="13" color="#4a5866">{html.escape(subtitle)}</font>>'
+        f'<<font point-size="22">{html.escape(title)}</font><br align="left"/>'
+        f'<font point-size="13" color="#4a5866">{html.escape(subtitle)}</font>'
+        '<br align="left"/>>'
     )
 
 
@@ -583,7 +584,7 @@ def to_dot(
     out = [
         "digraph erd {",
         f"  graph [rankdir=LR, ranksep={ranksep}, nodesep=0.35, splines=true, fontsize=22, "
-        f'labelloc=t, fontname="Helvetica,Arial,sans-serif", label={label}, pad=0.4];',
+        f'labelloc=t, labeljust=l, fontname="Helvetica,Arial,sans-serif", label={label}, pad=0.4];',
         '  node [shape=plaintext, fontname="Helvetica,Arial,sans-serif", fontsize=12];',
         '  edge [fontname="Helvetica,Arial,sans-serif", fontsize=10, arrowsize=0.8];',
     ]
@@ -658,15 +659,13 @@ def staging_graph(erd: dict, manifest: dict, catalog: dict) -> tuple[list[Node],
 
 
 def staging_diagram(nodes: list[Node], edges: list[Edge]) -> Diagram:
-    title = (
-        f"Staging layer: {len(nodes)} stg_scoro__ models, {len(edges)} relationships tests "
-        "(each line runs from a foreign key to the key it references)"
-    )
+    title = f"Staging layer: {len(nodes)} stg_scoro__ models, {len(edges)} relationships tests"
+    subtitle = "each line runs from a foreign key (crow's foot) to the key it references (bar)"
     summary = (
         f"Every staging model ({len(nodes)}) and every relationships test ({len(edges)}) on one "
         "sheet, to print or to search: the area diagrams are easier to read."
     )
-    dot = to_dot(title, nodes, edges)
+    dot = to_dot(title, nodes, edges, subtitle=subtitle)
     return Diagram(
         "erd_staging", "The whole staging layer", "All staging (one sheet)", summary, dot
     )
@@ -741,8 +740,8 @@ def accounting_diagram(erd: dict, manifest: dict, catalog: dict) -> Diagram:
         sys.exit(f"no models under {ACCOUNTING_PATH} in the manifest")
     nodes, edges = build_graph(erd, manifest, catalog, kind_of, accounting=True)
     count = {kind: sum(e.kind == kind for e in edges) for kind in ("fk", "ref")}
-    title = (
-        "Unified accounting objects (green) and reports (purple): "
+    title = "Unified accounting objects (green) and reports (purple)"
+    subtitle = (
         f"{count['fk']} relationships tests (solid), {count['ref']} references by property name "
         "(dotted), dbt lineage (dashed grey)"
     )
@@ -757,7 +756,7 @@ def accounting_diagram(erd: dict, manifest: dict, catalog: dict) -> Diagram:
         "Unified accounting objects and reports",
         "Accounting objects",
         summary,
-        to_dot(title, nodes, edges),
+        to_dot(title, nodes, edges, subtitle=subtitle),
     )
 
 

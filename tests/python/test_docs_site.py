@@ -570,7 +570,13 @@ def test_diagram_page_reads_pans_zooms_and_links(
     page.wait_for_function(f"document.getElementById('erd-view').dataset.scale > {zoomed['scale']}")
     wheeled = page.evaluate(VIEW_STATE_JS)
     assert wheeled["scale"] > zoomed["scale"], "Ctrl + wheel did not zoom"
-    # Pan: drag the drawing.
+    # Pan: drag the drawing (zoomed in until it overflows the window, or there is no pan).
+    overflows = "v => v.scrollWidth > v.clientWidth || v.scrollHeight > v.clientHeight"
+    for _ in range(12):
+        if view.evaluate(overflows):
+            break
+        page.click('[data-zoom="in"]')
+    wheeled = page.evaluate(VIEW_STATE_JS)
     page.mouse.move(*centre)
     page.mouse.down()
     page.mouse.move(centre[0] - 300, centre[1] - 200, steps=8)
