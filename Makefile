@@ -13,11 +13,15 @@ DEMO_TENANT := demo-agency
 
 .PHONY: setup system-deps demo sync simulate build docs serve-docs test lint bench clean
 
+# pip's output goes to logs/setup.log; on failure its last lines are shown.
 $(BIN)/scoro-warehouse: pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
-	touch $@
+	@echo "setup: installing the pinned versions into $(VENV) (pip's output: logs/setup.log)"
+	@mkdir -p logs
+	@{ $(PYTHON) -m venv $(VENV) \
+		&& $(BIN)/pip install --quiet --upgrade pip \
+		&& $(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'; } > logs/setup.log 2>&1 \
+		|| { tail -n 30 logs/setup.log; echo "setup failed: full log in logs/setup.log" >&2; exit 1; }
+	@touch $@
 
 setup: $(BIN)/scoro-warehouse
 
