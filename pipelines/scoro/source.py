@@ -1,24 +1,35 @@
 """The dlt source: one merge resource per Scoro module, incremental on `modified_date`.
 
-Per module the resource keeps, in dlt's resource state:
-- `cursor`: the newest `modified_date` loaded (UTC ISO); the next sync lists from
-  `cursor - lookback` so that records saved late or with skewed clocks are not missed;
+Per module the resource keeps, in dlt's resource state (committed with the load it belongs to):
+- `cursor`: the newest `modified_date` loaded (UTC ISO), never past the sync's start; the next
+  sync lists from `cursor - lookback` so that records saved late or with skewed clocks are not
+  missed;
 - `recent`: a fingerprint of each list record inside that look-back window (or of every record,
   for modules the API cannot filter), so a re-listed unchanged record costs no `view` call and
   writes no row;
+- `pending_views`: records whose `view` failed; the next sync views them again even when the
+  listing no longer shows them;
 - `resume`: the filter and next page of a listing cut short by the daily request limit.
 
-Documents (and contacts, projects) carry lines and custom fields only on `view/{id}`: one call
-per new or changed record, several in flight, paced by the client's rate limiter.
+Documents (and contacts, projects, products, receipts) carry lines and custom fields only on
+`view/{id}`: one call per new or changed record, several in flight, paced by the client's rate
+limiter, behind a circuit breaker that stops the module once its views keep failing.
+
+A module that fails (an error the API keeps answering, a listing that never ends) stops alone:
+what it listed before is loaded, its cursor stays, the other modules go on, and the run ends
+with the error. A refused key or an unreachable server stops the whole run.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,38 +38,77 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.scoro import schema
-from pipelines.scoro.client import DailyLimitExhausted, ScoroClient, ScoroCredentials
-from pipelines.scoro.coerce import LoadIssue, coerce_record, to_text, to_timestamp
-from pipelines.scoro.run import SyncRun
+from pipelines.scoro.client import (
+    PagingKnowledge,
+    ScoroClient,
+    ScoroCredentials,
+    ServerUnreachable,
+)
+from pipelines.scoro.coerce import IssueContext, LoadIssue, to_timestamp
+from pipelines.scoro.envelope import AuthenticationError, DailyLimitExhausted, NotFound
+from pipelines.scoro.rows import RecordRows, RowBuilder, column_hints, typed_key
+from pipelines.scoro.run import ModuleFailure, SyncRun
 
 logger = logging.getLogger("scoro_warehouse.source")
 
 ISSUES_TABLE = "_scoro_load_issues"
-_DLT_TYPES = {
-    schema.TEXT: {"data_type": "text"},
-    schema.JSON: {"data_type": "text"},
-    schema.BIGINT: {"data_type": "bigint"},
-    schema.DECIMAL: {"data_type": "decimal", "precision": 38, "scale": 9},
-    schema.BOOL: {"data_type": "bool"},
-    schema.DATE: {"data_type": "date"},
-    schema.TIMESTAMP: {"data_type": "timestamp", "timezone": True},
-}
-
-
-def column_hints(fields: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, Any]:
-    """dlt column hints declaring every contract column, so empty ones exist too."""
-    columns = {
-        schema.TENANT_COLUMN: {"data_type": "text", "nullable": False},
-        schema.SYNCED_AT_COLUMN: {"data_type": "timestamp", "timezone": True},
-    }
-    for name, kind in {**fields, **(extra or {})}.items():
-        columns[name] = {**_DLT_TYPES[kind], "nullable": True}
-    return {name: {"name": name, **hint} for name, hint in columns.items()}
+LISTED_IDS_TABLE = "_scoro_listed_ids"
+# a view still failing after this many syncs is given up, with a load issue
+MAX_VIEW_RETRIES = 5
+# a modified_date this far past the sync's start is a wrong date, not a skewed clock
+FUTURE_TOLERANCE = timedelta(hours=1)
 
 
 def _fingerprint(record: dict[str, Any]) -> str:
-    encoded = json.dumps(record, sort_keys=True, default=str).encode()
+    encoded = json.dumps(record, sort_keys=True, default=str).encode("utf-8", "surrogatepass")
     return hashlib.sha1(encoded, usedforsecurity=False).hexdigest()[:16]
+
+
+class ModuleFailed(Exception):
+    """This module cannot go on in this run (its views keep failing)."""
+
+
+class ViewBreaker:
+    """Opens once `limit` views of one module failed in a row: the remaining views are not
+    called, and the module stops with one message instead of retrying every record."""
+
+    def __init__(self, module: str, limit: int) -> None:
+        self.module = module
+        self.limit = limit
+        self.in_a_row = 0
+        self.reason: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def open(self) -> bool:
+        return self.reason is not None
+
+    def success(self) -> None:
+        with self._lock:
+            self.in_a_row = 0
+
+    def failure(self, message: str) -> None:
+        with self._lock:
+            self.in_a_row += 1
+            if self.in_a_row >= self.limit and self.reason is None:
+                self.reason = (
+                    f"{self.module}: {self.in_a_row} view calls in a row failed, the last with "
+                    f"{message}; stopped viewing {self.module} (the next sync retries)"
+                )
+
+
+@dataclass
+class ViewOutcome:
+    record: dict[str, Any] | None = None
+    gone: bool = False
+    error: str | None = None
+
+
+@dataclass
+class Listed:
+    record: dict[str, Any]
+    key: Any
+    seen: str  # "fingerprint|modified" as kept in `recent`
 
 
 class ModuleExtractor:
@@ -73,6 +123,8 @@ class ModuleExtractor:
         site_zone: ZoneInfo,
         lookback: timedelta,
         full_sweep: bool,
+        max_pages: int | None,
+        view_failure_limit: int,
     ) -> None:
         self.spec = spec
         self.client = client
@@ -81,89 +133,33 @@ class ModuleExtractor:
         self.lookback = lookback
         self.full_sweep = full_sweep
         self.tenant = client.credentials.company_account_id
+        self.rows = RowBuilder(spec, self.tenant, run.started_at, site_zone)
+        self.breaker = ViewBreaker(spec.module, view_failure_limit)
+        self.flagged = run.mirror.flagged.get(spec.table, set())
+        self.max_pages = max_pages or _expected_pages(run.mirror.counts.get(spec.table, 0))
 
-    # ---- rows -------------------------------------------------------------------------
-    def _record_id(self, record: dict[str, Any]) -> str:
-        return to_text(record.get(self.spec.primary_key)) or "?"
+    # ---- state ------------------------------------------------------------------------
+    def _state(self) -> dict[str, Any]:
+        state = dlt.current.resource_state()
+        inherited = (self.run.inherited_state or {}).get(self.spec.table)
+        if not state and inherited:
+            # first run under the tenant's new pipeline name: go on from the old cursors
+            state.update(copy.deepcopy(inherited))
+        return state
 
-    def parent_row(self, record: dict[str, Any], issues: list[LoadIssue]) -> dict[str, Any]:
-        fields = dict(record)
-        for child_field in self.spec.children:
-            fields.pop(child_field, None)
-        row = coerce_record(
-            fields,
-            self.spec.fields,
-            module=self.spec.module,
-            table_name=self.spec.table,
-            record_id=self._record_id(record),
-            site_zone=self.site_zone,
-            issues=issues,
-        )
-        row[schema.TENANT_COLUMN] = self.tenant
-        row[schema.SYNCED_AT_COLUMN] = self.run.started_at
-        return row
-
-    def child_rows(
-        self, record: dict[str, Any], parent_id: Any, issues: list[LoadIssue]
-    ) -> dict[str, list[dict[str, Any]]]:
-        """Rows per child table, for the child lists this record actually carries."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        for list_field, child in self.spec.children.items():
-            elements = _elements(record.get(list_field), child)
-            if elements is None:
-                continue  # null on list calls: leave what the mirror has
-            rows = []
-            for index, element in enumerate(elements):
-                row = coerce_record(
-                    element,
-                    child.fields,
-                    module=self.spec.module,
-                    table_name=child.table,
-                    record_id=f"{self._record_id(record)}/{list_field}[{index}]",
-                    site_zone=self.site_zone,
-                    issues=issues,
-                )
-                row[schema.TENANT_COLUMN] = self.tenant
-                row[self.spec.parent_key_column] = parent_id
-                row[schema.SYNCED_AT_COLUMN] = self.run.started_at
-                if child.key == schema.CHILD_INDEX_COLUMN:
-                    row[schema.CHILD_INDEX_COLUMN] = index
-                rows.append(row)
-            if not rows:
-                self.run.emptied_children.append((child.table, self.tenant, parent_id))
-            out[child.table] = rows
-        return out
-
-    def parent_hints(self) -> Any:
-        return dlt.mark.make_hints(
-            table_name=self.spec.table,
-            write_disposition="merge",
-            primary_key=[schema.TENANT_COLUMN, self.spec.primary_key],
-            # every table can carry the deletion flag, set by the API or by a full sweep
-            columns=column_hints(
-                self.spec.fields, {"is_deleted": schema.BOOL, "deleted_date": schema.TIMESTAMP}
-            ),
+    @staticmethod
+    def _knowledge() -> PagingKnowledge:
+        paging = dlt.current.source_state().setdefault("paging", {})
+        return PagingKnowledge(
+            honours_per_page=bool(paging.get("honours_per_page")), cap=paging.get("cap")
         )
 
-    def child_hints(self, child: schema.ChildSpec) -> Any:
-        parent_key = self.spec.parent_key_column
-        extra = {
-            parent_key: schema.BIGINT
-            if self.spec.fields[self.spec.primary_key] == schema.BIGINT
-            else schema.TEXT
-        }
-        if child.key == schema.CHILD_INDEX_COLUMN:
-            extra[schema.CHILD_INDEX_COLUMN] = schema.BIGINT
-        return dlt.mark.make_hints(
-            table_name=child.table,
-            write_disposition="merge",
-            primary_key=[schema.TENANT_COLUMN, parent_key, child.key],
-            # a re-read parent replaces all its child rows (lines removed in Scoro vanish)
-            merge_key=[schema.TENANT_COLUMN, parent_key],
-            columns=column_hints(child.fields, extra),
-        )
+    @staticmethod
+    def _remember(knowledge: PagingKnowledge) -> None:
+        paging = dlt.current.source_state().setdefault("paging", {})
+        paging["honours_per_page"] = knowledge.honours_per_page
+        paging["cap"] = knowledge.cap
 
-    # ---- listing ----------------------------------------------------------------------
     def _since(self, state: dict[str, Any]) -> datetime | None:
         """Records modified before this are already in the mirror."""
         if not self.spec.incremental or not state.get("cursor"):
@@ -173,10 +169,11 @@ class ModuleExtractor:
     def _format_for_api(self, moment: datetime) -> str:
         return moment.astimezone(self.site_zone).strftime("%Y-%m-%d %H:%M:%S")
 
+    # ---- listing ----------------------------------------------------------------------
     def extract(self) -> Iterator[Any]:
-        state = dlt.current.resource_state()
-        # record id -> "fingerprint|modified" of list records already loaded
+        state = self._state()
         recent: dict[str, str] = state.setdefault("recent", {})
+        pending: dict[str, int] = state.setdefault("pending_views", {})
         resume = state.get("resume")
         if resume:
             since = datetime.fromisoformat(resume["since"]) if resume["since"] else None
@@ -186,34 +183,47 @@ class ModuleExtractor:
             start_page = 1
         # a sweep lists every id (to find old deletes) but still views only what changed
         api_from = self._format_for_api(since) if since and not self.full_sweep else None
-        newest = datetime.fromisoformat(state["cursor"]) if state.get("cursor") else None
-        listed_ids: set[str] | None = set() if self._sweeps() else None
+        cursor = datetime.fromisoformat(state["cursor"]) if state.get("cursor") else None
+        newest = cursor
+        listed: set[Any] = set()
+        knowledge = self._knowledge()
         page_number = start_page
         try:
-            for page_number, records in self.client.list_pages(
-                self.spec.module, from_date=api_from, start_page=start_page
-            ):
-                changed = []
-                for record in records:
-                    record_id = self._record_id(record)
-                    if listed_ids is not None:
-                        listed_ids.add(record_id)
-                    modified = self._modified(record)
-                    if modified and (newest is None or modified > newest):
-                        newest = modified
-                    if since and modified and modified < since:
-                        continue  # unchanged since the last sync
-                    seen = f"{_fingerprint(record)}|{modified.isoformat() if modified else ''}"
-                    if recent.get(record_id) == seen:
+            pages = self.client.list_pages(
+                self.spec.module,
+                key_of=self.rows.key_of,
+                knowledge=knowledge,
+                from_date=api_from,
+                start_page=start_page,
+                max_pages=self.max_pages,
+            )
+            for page_number, records in pages:
+                changed: list[Listed] = []
+                issues: list[LoadIssue] = []
+                for position, record in enumerate(records):
+                    item = self._listed(record, page_number, position, issues, listed, recent)
+                    if item is None:
                         continue
-                    changed.append((record, record_id, seen))
-                yield from self._rows_for(changed)
-                for _, record_id, seen in changed:
-                    recent[record_id] = seen
+                    modified = self._modified(item.record)
+                    if modified is not None and modified > self.run.started_at + FUTURE_TOLERANCE:
+                        issues.append(self._future_issue(item.key, item.record))
+                    elif modified is not None and (newest is None or modified > newest):
+                        newest = modified
+                    relisted = item.key in self.flagged and not _is_deleted(item.record)
+                    retry = str(item.key) in pending
+                    if since and modified and modified < since and not (relisted or retry):
+                        continue  # unchanged since the last sync
+                    if recent.get(str(item.key)) == item.seen and not (relisted or retry):
+                        continue
+                    changed.append(item)
+                yield from self._rows_for(changed, recent, pending, issues)
                 state["resume"] = {
                     "since": since.isoformat() if since else None,
                     "page": page_number + 1,
                 }
+                if self.breaker.open:
+                    raise ModuleFailed(self.breaker.reason)
+            yield from self._retry_pending_views(pending, listed, recent)
         except DailyLimitExhausted as error:
             self.run.stopped_by_daily_limit = error.reset_seconds or 0.0
             logger.warning(
@@ -222,13 +232,82 @@ class ModuleExtractor:
                 page_number,
             )
             return
+        except (AuthenticationError, ServerUnreachable):
+            raise  # nothing can be synced: the run stops
+        except Exception as error:  # this module stops; the others go on
+            state.pop("resume", None)
+            message = str(error) or repr(error)
+            if self.spec.module not in message:
+                message = f"{self.spec.module}: {message}"
+            logger.error("%s", message)
+            logger.debug("module %s failed", self.spec.module, exc_info=True)
+            self.run.failures.append(ModuleFailure(self.spec.module, message))
+            return
         state.pop("resume", None)
+        self._remember(knowledge)
         if newest is not None:
+            # a cursor past the sync's start would skip every later change (issue 8 #3)
+            newest = min(newest, self.run.started_at)
             state["cursor"] = newest.isoformat()
         if self.spec.incremental and newest is not None:
             _trim(recent, newest - self.lookback)
-        if listed_ids is not None:
-            self.run.listed_ids[self.spec.table] = (self.tenant, self.spec.primary_key, listed_ids)
+        if self._sweeps():
+            yield self._listed_ids_row(listed)
+
+    def _listed(
+        self,
+        record: Any,
+        page_number: int,
+        position: int,
+        issues: list[LoadIssue],
+        listed: set[Any],
+        recent: dict[str, str],
+    ) -> Listed | None:
+        """A listed record with its typed key, or None (with an issue) when it cannot be one.
+        An unusable record is reported once, not at every sync that lists it unchanged."""
+        where = f"(page {page_number}, position {position})"
+        context = IssueContext(self.spec.module, self.spec.table, where)
+        key = self.rows.key_of(record) if isinstance(record, dict) else None
+        if key is None:
+            unusable = f"unusable:{_fingerprint({'record': record})}"
+            if unusable in recent:
+                return None
+            recent[unusable] = "|"
+        if not isinstance(record, dict):
+            issues.append(
+                context.issue("(record)", record, "is not a record", "not loaded (kept here)")
+            )
+            return None
+        if key is None:
+            issues.append(
+                context.issue(
+                    self.spec.primary_key,
+                    record,
+                    f"a record without a usable '{self.spec.primary_key}' "
+                    f"({record.get(self.spec.primary_key)!r})",
+                    "record not loaded (its JSON is kept here)",
+                )
+            )
+            return None
+        if key in listed:
+            # listed twice in one listing (pages shifted as records changed): the first copy
+            # is loaded; a newer copy is picked up by the next sync, since `recent` holds the
+            # first one's fingerprint
+            logger.info("%s: record %s listed again on page %s", self.spec.module, key, page_number)
+            return None
+        listed.add(key)
+        modified = self._modified(record)
+        seen = f"{_fingerprint(record)}|{modified.isoformat() if modified else ''}"
+        return Listed(record, key, seen)
+
+    def _future_issue(self, key: Any, record: dict[str, Any]) -> LoadIssue:
+        context = IssueContext(self.spec.module, self.spec.table, str(key))
+        return context.issue(
+            "modified_date",
+            record.get("modified_date"),
+            "is in the future (after this sync started); the cursor stays at the sync's start",
+            "stored as sent",
+        )
 
     def _sweeps(self) -> bool:
         return self.full_sweep or not self.spec.incremental
@@ -236,29 +315,162 @@ class ModuleExtractor:
     def _modified(self, record: dict[str, Any]) -> datetime | None:
         try:
             return to_timestamp(record.get("modified_date"), self.site_zone)
-        except ValueError:
+        except Exception:
             return None
 
-    def _rows_for(self, changed: list[tuple[dict[str, Any], str, str]]) -> Iterator[Any]:
-        if not changed:
-            return
-        issues: list[LoadIssue] = []
-        full_records = self._with_views([record for record, _, _ in changed])
-        parents: list[dict[str, Any]] = []
-        children: dict[str, list[dict[str, Any]]] = {
-            c.table: [] for c in self.spec.children.values()
+    def _listed_ids_row(self, listed: set[Any]) -> Any:
+        """Every id this complete listing returned: the sweep after the load flags the mirror's
+        rows missing from it (sync.py). Loaded with the data, so a crash before the sweep
+        leaves it to the next run, which applies it first."""
+        key_type = self.rows.key_type
+        ids = sorted(listed, key=lambda k: (str(type(k)), k))
+        row = {
+            schema.TENANT_COLUMN: self.tenant,
+            "table_name": self.spec.table,
+            "key_column": self.spec.primary_key,
+            "key_type": key_type,
+            "ids": json.dumps(ids),
+            "listed_count": len(ids),
+            "listed_at": self.run.started_at,
+            "applied": False,
         }
-        for (listed, _, _), full in zip(changed, full_records, strict=True):
-            record = full if full is not None else listed
-            row = self.parent_row(record, issues)
-            parents.append(row)
-            for table, rows in self.child_rows(record, row[self.spec.primary_key], issues).items():
-                children[table].extend(rows)
-        yield dlt.mark.with_hints(parents, self.parent_hints(), create_table_variant=True)
-        for child in self.spec.children.values():
-            if children[child.table]:
+        hints = dlt.mark.make_hints(
+            table_name=LISTED_IDS_TABLE,
+            write_disposition="merge",
+            primary_key=[schema.TENANT_COLUMN, "table_name"],
+            columns={
+                "ids": {"data_type": "text"},
+                "listed_at": {"data_type": "timestamp", "timezone": True},
+                "applied": {"data_type": "bool"},
+            },
+        )
+        return dlt.mark.with_hints([row], hints, create_table_variant=True)
+
+    # ---- views and rows ---------------------------------------------------------------
+    def _rows_for(
+        self,
+        changed: list[Listed],
+        recent: dict[str, str],
+        pending: dict[str, int],
+        issues: list[LoadIssue],
+    ) -> Iterator[Any]:
+        built: list[RecordRows] = []
+        outcomes = self._views(
+            [item.key if self._needs_view(item.record) else None for item in changed]
+        )
+        for item, outcome in zip(changed, outcomes, strict=True):
+            record = item.record
+            if outcome is not None and outcome.record is not None:
+                record = outcome.record
+            rows = self.rows.build(record, item.key)
+            built.append(rows)
+            if outcome is not None and outcome.error is not None:
+                issues.append(self._view_issue(item.key, outcome.error, pending))
+                continue  # not remembered in `recent`: viewed again next time
+            pending.pop(str(item.key), None)
+            if outcome is None or not outcome.gone:
+                recent[str(item.key)] = item.seen
+        yield from self._emit(built, issues)
+
+    def _needs_view(self, record: dict[str, Any]) -> bool:
+        # a deleted record has no view; its lines stay as last seen
+        return self.spec.needs_view and not _is_deleted(record)
+
+    def _views(self, keys: list[Any]) -> list[ViewOutcome | None]:
+        if not any(key is not None for key in keys):
+            return [None] * len(keys)
+        with ThreadPoolExecutor(max_workers=self.client.max_workers) as pool:
+            return list(pool.map(lambda key: None if key is None else self._view(key), keys))
+
+    def _view(self, key: Any) -> ViewOutcome:
+        if self.breaker.open:
+            return ViewOutcome(error="not called: this module's views keep failing")
+        try:
+            data = self.client.view(self.spec.module, key)
+        except NotFound:
+            self.breaker.success()
+            # gone between list and view: the listed header is loaded, the next listing
+            # shows the deletion
+            return ViewOutcome(gone=True)
+        except (AuthenticationError, ServerUnreachable, DailyLimitExhausted):
+            raise
+        except Exception as error:
+            message = str(error) or repr(error)
+            self.breaker.failure(message)
+            return ViewOutcome(error=message)
+        answered = data.get(self.spec.primary_key)
+        if answered is not None and typed_key(answered, self.rows.key_type) != key:
+            message = f"view/{key} answered record {answered!r}"
+            self.breaker.failure(message)
+            return ViewOutcome(error=message)
+        self.breaker.success()
+        return ViewOutcome(record={**data, self.spec.primary_key: key})
+
+    def _view_issue(self, key: Any, error: str, pending: dict[str, int]) -> LoadIssue:
+        pending[str(key)] = pending.get(str(key), 0) + 1
+        context = IssueContext(self.spec.module, self.spec.table, str(key))
+        return context.issue(
+            "(view)",
+            None,
+            f"view failed: {error}",
+            "header loaded from the listing, lines and custom fields unchanged; the next sync "
+            "views it again",
+        )
+
+    def _retry_pending_views(
+        self, pending: dict[str, int], listed: set[Any], recent: dict[str, str]
+    ) -> Iterator[Any]:
+        """Views that failed in an earlier sync, for records this listing did not show again."""
+        keys = []
+        for text in list(pending):
+            key = typed_key(text, self.rows.key_type)
+            if key is None:
+                pending.pop(text)
+            elif key not in listed:
+                keys.append(key)
+        if not keys:
+            return
+        built: list[RecordRows] = []
+        issues: list[LoadIssue] = []
+        for key, outcome in zip(keys, self._views(keys), strict=True):
+            assert outcome is not None
+            if outcome.record is not None:
+                built.append(self.rows.build(outcome.record, key))
+                pending.pop(str(key), None)
+                recent.pop(str(key), None)
+            elif outcome.gone:
+                pending.pop(str(key), None)
+            elif pending.get(str(key), 0) + 1 >= MAX_VIEW_RETRIES:
+                pending.pop(str(key), None)
+                context = IssueContext(self.spec.module, self.spec.table, str(key))
+                issues.append(
+                    context.issue(
+                        "(view)",
+                        None,
+                        f"view failed in {MAX_VIEW_RETRIES} syncs: {outcome.error}",
+                        "given up: lines and custom fields stay as last loaded",
+                    )
+                )
+            else:
+                pending[str(key)] = pending.get(str(key), 0) + 1
+        yield from self._emit(built, issues)
+        if self.breaker.open:
+            raise ModuleFailed(self.breaker.reason)
+
+    def _emit(self, built: list[RecordRows], issues: list[LoadIssue]) -> Iterator[Any]:
+        tables: dict[str, list[dict[str, Any]]] = {}
+        for rows in built:
+            issues.extend(rows.issues)
+            for table, table_rows in rows.tables.items():
+                tables.setdefault(table, []).extend(table_rows)
+        if tables.get(self.spec.table):
+            yield dlt.mark.with_hints(
+                tables.pop(self.spec.table), self.rows.parent_hints(), create_table_variant=True
+            )
+        for table, table_rows in tables.items():
+            if table_rows:
                 yield dlt.mark.with_hints(
-                    children[child.table], self.child_hints(child), create_table_variant=True
+                    table_rows, self.rows.child_hints(table), create_table_variant=True
                 )
         if issues:
             for issue in issues:
@@ -281,18 +493,13 @@ class ModuleExtractor:
                 create_table_variant=True,
             )
 
-    def _with_views(self, records: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
-        """The view of each live record when the module needs one; None where not."""
-        if not self.spec.needs_view:
-            return [None] * len(records)
 
-        def view(record: dict[str, Any]) -> dict[str, Any] | None:
-            if _is_deleted(record):
-                return None  # a deleted record has no view; its lines stay as last seen
-            return self.client.view(self.spec.module, record.get(self.spec.primary_key))
-
-        with ThreadPoolExecutor(max_workers=self.client.max_workers) as pool:
-            return list(pool.map(view, records))
+def _expected_pages(rows: int) -> int:
+    """Pages a listing may take before it is a server that never ends: twice the mirror's
+    size plus room for 10,000 new records; without a mirror, 100,000 pages."""
+    if rows <= 0:
+        return 100_000
+    return 2 * (rows // 100 + 1) + 100
 
 
 def _trim(recent: dict[str, str], horizon: datetime) -> None:
@@ -305,29 +512,9 @@ def _trim(recent: dict[str, str], horizon: datetime) -> None:
 
 def _is_deleted(record: dict[str, Any]) -> bool:
     value = record.get("is_deleted")
+    if isinstance(value, str):
+        value = value.strip().lower()
     return value in (True, 1, "1", "true") or bool(record.get("deleted_date"))
-
-
-def _elements(value: Any, child: schema.ChildSpec) -> list[dict[str, Any]] | None:
-    """The elements of a child list as dicts, or None when the record does not carry it."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        # means_of_contact: {type: value | [values]} -> one {type, value} per value
-        elements = []
-        for kind, values in value.items():
-            for item in values if isinstance(values, list) else [values]:
-                elements.append({"type": kind, "value": item})
-        return elements
-    if not isinstance(value, list):
-        return None
-    out = []
-    for element in value:
-        if isinstance(element, dict):
-            out.append(element)
-        elif child.scalar_field:
-            out.append({child.scalar_field: element})
-    return out
 
 
 def issues_resource_hints() -> dict[str, Any]:
@@ -343,6 +530,13 @@ def issues_resource_hints() -> dict[str, Any]:
     )
 
 
+def module_names() -> list[str]:
+    """Every name `--modules` accepts: API module names and raw table names."""
+    names = {spec.module for spec in schema.MODULES.values()}
+    names |= {spec.table for spec in schema.MODULES.values()}
+    return sorted(names)
+
+
 def build_resources(
     credentials: ScoroCredentials,
     run: SyncRun,
@@ -354,15 +548,28 @@ def build_resources(
     max_requests_per_second: float = 10.0,
     max_workers: int = 4,
     request_timeout: float = 30.0,
+    max_attempts: int = 8,
+    max_retry_wait: float = 30.0,
+    backoff_factor: float = 0.5,
+    max_pages: int | None = None,
+    view_failure_limit: int = 3,
 ) -> list[DltResource]:
     client = ScoroClient(
         credentials,
         max_requests_per_second=max_requests_per_second,
         max_workers=max_workers,
         request_timeout=request_timeout,
+        max_attempts=max_attempts,
+        max_retry_wait=max_retry_wait,
+        backoff_factor=backoff_factor,
     )
     run.client = client
     site_zone = ZoneInfo(site_timezone)
+    unknown = sorted(set(modules or []) - set(module_names()))
+    if unknown:
+        raise ValueError(
+            f"unknown module(s) {', '.join(unknown)}; valid names: {', '.join(module_names())}"
+        )
     resources = []
     for spec in schema.MODULES.values():
         if modules and spec.module not in modules and spec.table not in modules:
@@ -374,6 +581,8 @@ def build_resources(
             site_zone=site_zone,
             lookback=timedelta(minutes=lookback_minutes),
             full_sweep=full_sweep,
+            max_pages=max_pages,
+            view_failure_limit=view_failure_limit,
         )
         # each yield names its table and hints (parent, child lists, issues)
         resource = dlt.resource(_stop_when_budget_spent(extractor, run), name=spec.table)
@@ -413,6 +622,11 @@ def scoro(
     max_requests_per_second: float = 10.0,
     max_workers: int = 4,
     request_timeout: float = 30.0,
+    max_attempts: int = 8,
+    max_retry_wait: float = 30.0,
+    backoff_factor: float = 0.5,
+    max_pages: int | None = None,
+    view_failure_limit: int = 3,
     run: Any = None,
 ) -> list[DltResource]:
     """Every Scoro module of one account. Settings come from the arguments or from dlt's
@@ -430,4 +644,9 @@ def scoro(
         max_requests_per_second=max_requests_per_second,
         max_workers=max_workers,
         request_timeout=request_timeout,
+        max_attempts=max_attempts,
+        max_retry_wait=max_retry_wait,
+        backoff_factor=backoff_factor,
+        max_pages=max_pages,
+        view_failure_limit=view_failure_limit,
     )
