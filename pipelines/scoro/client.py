@@ -433,6 +433,7 @@ class ScoroClient:
             # named, so that dlt does not parse the body to guess it (our parser reads NaN)
             data_selector="data",
             hooks=self._hooks(),
+            allow_redirects=False,
         )
         try:
             for page in pages:
@@ -448,7 +449,9 @@ class ScoroClient:
         self.limiter.acquire()
         path = f"{module}/view/{segment}"
         try:
-            response = self._rest().post(path, json={"request": {}}, hooks=self._hooks())
+            response = self._rest().post(
+                path, json={"request": {}}, hooks=self._hooks(), allow_redirects=False
+            )
         except ConnectionError as error:
             raise self._unreachable(error, path) from error
         data = parse_envelope(response, where(response))

@@ -77,6 +77,13 @@ def classify(response: Response) -> Problem | None:
         payload = None
     if response.status_code >= 400:
         return Problem(response.status_code, api_message(payload, response))
+    if 300 <= response.status_code < 400:
+        # never followed: a POST re-sent elsewhere would carry the key in its body
+        target = response.headers.get("Location", "?")
+        return Problem(
+            response.status_code,
+            f"the server redirects to {target}: use that address as --base-url",
+        )
     if not isinstance(payload, dict):
         return None  # not JSON at all: retried as a cut-short body, then reported by parse
     status = str(payload.get("status", "")).strip().upper()

@@ -13,6 +13,8 @@ from pipelines.scoro.coerce import LoadIssue
 class MirrorFacts:
     """What the DuckDB file holds for this tenant before the run, read once at its start."""
 
+    # table -> keys of every row (a listed record the mirror lacks is fetched, however old)
+    keys: dict[str, set[Any]] = field(default_factory=dict)
     # table -> keys of rows flagged deleted (a listing that shows one live clears the flag)
     flagged: dict[str, set[Any]] = field(default_factory=dict)
     # table -> rows of this tenant (the expected size of a listing)
@@ -37,3 +39,5 @@ class SyncRun:
     inherited_state: dict[str, Any] | None = None
     # modules that stopped with an error; their cursor did not move, the next sync retries
     failures: list[ModuleFailure] = field(default_factory=list)
+    # table -> placeholder rows sent for emptied lists (dlt counts them, they are not stored)
+    placeholders: dict[str, int] = field(default_factory=dict)

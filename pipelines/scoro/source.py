@@ -136,6 +136,8 @@ class ModuleExtractor:
         self.rows = RowBuilder(spec, self.tenant, run.started_at, site_zone)
         self.breaker = ViewBreaker(spec.module, view_failure_limit)
         self.flagged = run.mirror.flagged.get(spec.table, set())
+        # None when the file was not read (sync() always reads it)
+        self.known = run.mirror.keys.get(spec.table) if run.mirror.keys else None
         self.max_pages = max_pages or _expected_pages(run.mirror.counts.get(spec.table, 0))
 
     # ---- state ------------------------------------------------------------------------
@@ -156,9 +158,13 @@ class ModuleExtractor:
 
     @staticmethod
     def _remember(knowledge: PagingKnowledge) -> None:
+        """Adds what this listing learned to what other modules learned (never unlearns)."""
         paging = dlt.current.source_state().setdefault("paging", {})
-        paging["honours_per_page"] = knowledge.honours_per_page
-        paging["cap"] = knowledge.cap
+        paging["honours_per_page"] = bool(paging.get("honours_per_page")) or (
+            knowledge.honours_per_page
+        )
+        if knowledge.cap is not None:
+            paging["cap"] = knowledge.cap
 
     def _since(self, state: dict[str, Any]) -> datetime | None:
         """Records modified before this are already in the mirror."""
@@ -211,9 +217,13 @@ class ModuleExtractor:
                         newest = modified
                     relisted = item.key in self.flagged and not _is_deleted(item.record)
                     retry = str(item.key) in pending
-                    if since and modified and modified < since and not (relisted or retry):
+                    # a record the mirror lacks (missed by an earlier listing whose pages
+                    # shifted, say) is fetched however old it is
+                    missing = self.known is not None and item.key not in self.known
+                    forced = relisted or retry or missing
+                    if since and modified and modified < since and not forced:
                         continue  # unchanged since the last sync
-                    if recent.get(str(item.key)) == item.seen and not (relisted or retry):
+                    if recent.get(str(item.key)) == item.seen and not forced:
                         continue
                     changed.append(item)
                 yield from self._rows_for(changed, recent, pending, issues)
@@ -468,6 +478,9 @@ class ModuleExtractor:
                 tables.pop(self.spec.table), self.rows.parent_hints(), create_table_variant=True
             )
         for table, table_rows in tables.items():
+            placeholders = sum(1 for row in table_rows if row.get(schema.TOMBSTONE_COLUMN))
+            if placeholders:
+                self.run.placeholders[table] = self.run.placeholders.get(table, 0) + placeholders
             if table_rows:
                 yield dlt.mark.with_hints(
                     table_rows, self.rows.child_hints(table), create_table_variant=True

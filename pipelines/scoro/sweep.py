@@ -136,7 +136,7 @@ def _sweep(
 
 
 def mirror_facts(connection: duckdb.DuckDBPyConnection, tenant: str) -> MirrorFacts:
-    """Per module table: keys flagged deleted, and the row count."""
+    """Per module table: its keys, those flagged deleted, and the row count."""
     facts = MirrorFacts()
     for spec in schema.MODULES.values():
         if not _table_exists(connection, spec.table):
@@ -148,5 +148,6 @@ def mirror_facts(connection: duckdb.DuckDBPyConnection, tenant: str) -> MirrorFa
             [tenant],
         ).fetchall()
         facts.counts[spec.table] = len(rows)
+        facts.keys[spec.table] = {key for key, _ in rows}
         facts.flagged[spec.table] = {key for key, deleted in rows if deleted}
     return facts

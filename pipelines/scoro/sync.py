@@ -143,7 +143,10 @@ def sync(
 
     trace = pipeline.last_trace
     if trace is not None and trace.last_normalize_info is not None:
-        result.rows_loaded = dict(trace.last_normalize_info.row_counts)
+        result.rows_loaded = {
+            table: count - run.placeholders.get(table, 0)
+            for table, count in trace.last_normalize_info.row_counts.items()
+        }
     if run.client is not None:
         result.requests = dict(run.client.request_counts)
     result.issues = len(run.issues)
