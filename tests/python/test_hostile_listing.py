@@ -32,13 +32,13 @@ def test_a_future_modified_date_never_moves_the_cursor_past_today(tmp_path: Path
     invoices = [document(1, modified="2099-01-01 00:00:00"), document(2)]
     with HostileServer({"invoices": invoices}) as server:
         assert sync(server, path).code == 0
-        issue = [i for i in issues(path) if i["record_id"] == "1"]
-        assert issue and issue[0]["field"] == "modified_date"
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
         server.records["invoices"].append(document(3, modified=now))
         second = sync(server, path)
         assert second.code == 0, second.output
     assert sorted(r["id"] for r in rows(path, "invoices")) == [1, 2, 3]
+    issue = [i for i in issues(path) if i["record_id"] == "1"]
+    assert issue and issue[0]["field"] == "modified_date"
 
 
 def test_an_empty_listing_flags_nothing_and_recovery_keeps_records_live(tmp_path: Path) -> None:
@@ -51,8 +51,8 @@ def test_an_empty_listing_flags_nothing_and_recovery_keeps_records_live(tmp_path
         server.records["vatCodes"] = []
         empty = sync(server, path)
         assert empty.code == 0, empty.output
-        assert "vat_codes" in empty.output and "not flagging" in empty.output
         assert [bool(r["is_deleted"]) for r in rows(path, "vat_codes")] == [False] * 3
+        assert "vat_codes" in empty.output and "not flagging" in empty.output
         server.records["vatCodes"] = codes
         assert sync(server, path).code == 0
     assert [bool(r["is_deleted"]) for r in rows(path, "vat_codes")] == [False] * 3
@@ -68,8 +68,8 @@ def test_a_short_listing_does_not_flag_most_of_a_module(tmp_path: Path) -> None:
         server.records["vatCodes"] = codes[:3]
         short = sync(server, path)
         assert short.code == 0, short.output
-        assert "misses 7 of 10" in short.output
         assert not any(r["is_deleted"] for r in rows(path, "vat_codes"))
+        assert "misses 7 of 10" in short.output
         server.records["vatCodes"] = codes[:9]  # one really deleted
         assert sync(server, path).code == 0
     deleted = [r["vat_code_id"] for r in rows(path, "vat_codes") if r["is_deleted"]]
@@ -300,3 +300,44 @@ def test_unicode_everywhere(tmp_path: Path) -> None:
     assert row["gr_e"] == "groß" and row["x"] == "1"
     # ä and ö both become the column x: the second is an issue, not an overwrite
     assert [(i["field"], i["raw_value"]) for i in issues(path)] == [("ö", "2")]
+
+
+def test_a_redirect_is_not_followed_with_the_key(tmp_path: Path) -> None:
+    """A 301/307 to another host is an error naming the new address; the key is never re-sent
+    there."""
+    with HostileServer({"invoices": [document(1)]}) as elsewhere:
+
+        def handler(call):
+            if call.module == "invoices":
+                return Reply(status=307, headers={"Location": f"{elsewhere.url}{call.path}"})
+            return None
+
+        path = tmp_path / "w.duckdb"
+        with HostileServer(handler=handler) as server:
+            outcome = sync(server, path)
+        assert elsewhere.calls == []
+    assert outcome.code == 1, outcome.output
+    assert "redirects to" in outcome.stderr and "invoices" in outcome.stderr
+
+
+def test_a_record_an_earlier_listing_missed_is_fetched_by_the_next_full_listing(
+    tmp_path: Path,
+) -> None:
+    """Pages that shifted during the first listing left invoice 5 out; it is older than the
+    cursor, so incremental syncs never list it; the next full sweep does, and loads it."""
+    invoices = [document(i, modified=f"2024-03-{i:02d} 10:00:00") for i in range(1, 9)]
+    hidden = {"on": True}
+
+    def handler(call):
+        if call.module == "invoices" and call.action == "list" and hidden["on"]:
+            return ok([r for r in invoices if r["id"] != 5] if call.page == 1 else [])
+        return None
+
+    path = tmp_path / "w.duckdb"
+    with HostileServer({"invoices": invoices}, handler=handler) as server:
+        assert sync(server, path).code == 0
+        hidden["on"] = False
+        assert sync(server, path).code == 0
+        assert 5 not in {r["id"] for r in rows(path, "invoices")}  # older than the cursor
+        assert sync(server, path, "--full-sweep").code == 0
+    assert sorted(r["id"] for r in rows(path, "invoices")) == list(range(1, 9))
