@@ -2,8 +2,8 @@
 and the cursors it inherits from a pipeline of the older naming.
 
 Names are injective: `scoro_<slug>_<hash>`, the slug for people, a short hash of the exact
-tenant id so that `acme-1` and `ACME.1` (or two non-ASCII ids) never share a cursor. Until
-version 0.2 the name was `scoro_<slug>` alone; a mirror made then keeps its cursors when exactly
+tenant id so that `acme-1` and `ACME.1` (or two non-ASCII ids) never share a cursor. Before
+issue 8 the name was `scoro_<slug>` alone; a mirror made then keeps its cursors when exactly
 one tenant of the file maps to that old name (see DECISIONLOG §0 "Several Scoro accounts").
 """
 
@@ -36,7 +36,7 @@ def pipeline_name(tenant: str) -> str:
 
 
 def legacy_pipeline_name(tenant: str) -> str:
-    """The name versions before 0.2 gave, shared by tenants with the same slug."""
+    """The name given before issue 8, shared by tenants with the same slug."""
     return f"scoro_{_slug(tenant)}"
 
 
@@ -79,9 +79,9 @@ def pipeline_for(duckdb_path: Path, tenant: str) -> dlt.Pipeline:
 
 
 def inherited_state(connection: duckdb.DuckDBPyConnection, tenant: str) -> dict[str, Any] | None:
-    """The resource states of the tenant's pre-0.2 pipeline, when this tenant's new pipeline has
-    none yet and the old one was surely this tenant's; None otherwise (with a warning when an
-    old pipeline exists but is shared)."""
+    """The resource states of the tenant's pipeline of the old naming, when this tenant's new
+    pipeline has none yet and the old one was surely this tenant's; None otherwise (with a
+    warning when an old pipeline exists but is shared)."""
     old, new = legacy_pipeline_name(tenant), pipeline_name(tenant)
     if not _table_exists(connection, "_dlt_pipeline_state"):
         return None

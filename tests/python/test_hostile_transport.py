@@ -227,3 +227,44 @@ def test_an_unknown_module_name_is_rejected_with_the_valid_names(tmp_path: Path)
         assert server.calls == []
     assert outcome.code == 2, outcome.output
     assert "contcts" in outcome.stderr and "purchaseOrders" in outcome.stderr
+
+
+def test_a_reader_taking_the_file_during_the_sync_is_waited_for_or_named(tmp_path: Path) -> None:
+    """#14: dbt opens the file while the sync is still fetching. Without --wait: exit 5 naming
+    the process, and the fetched data waits for the next run (which loads it). With --wait:
+    the load waits for the reader."""
+    path = tmp_path / "w.duckdb"
+    holders: list[subprocess.Popen] = []
+
+    def grab_file_during_listing(seconds: float):
+        def handler(call):
+            if call.module == "receiptAccounts" and call.action == "list" and not holders:
+                holders.append(_hold_file(path, seconds))
+            return None
+
+        return handler
+
+    with HostileServer({"invoices": [document(1)]}) as server:
+        assert sync(server, path).code == 0  # the file exists
+        server.records["invoices"].append(document(2, modified="2024-03-05 10:00:00"))
+        server.handler = grab_file_during_listing(8)
+        try:
+            locked = sync(server, path)
+        finally:
+            for holder in holders:
+                holder.wait()
+        assert locked.code == 5, locked.output
+        assert f"locked by PID {holders[0].pid}" in locked.stderr
+        server.handler = None
+        after = sync(server, path)
+        assert after.code == 0, after.output
+        assert sorted(r["id"] for r in rows(path, "invoices")) == [1, 2]
+
+        holders.clear()
+        server.records["invoices"].append(document(3, modified="2024-03-06 10:00:00"))
+        server.handler = grab_file_during_listing(3)
+        waited = sync(server, path, "--wait", "60")
+        for holder in holders:
+            holder.wait()
+        assert waited.code == 0, waited.output
+    assert sorted(r["id"] for r in rows(path, "invoices")) == [1, 2, 3]

@@ -63,26 +63,33 @@ def test_decimals_that_do_not_fit_are_flagged_and_the_next_run_loads_the_fix(
 
 
 def test_a_package_that_cannot_load_is_reported_dropped_and_refetched(tmp_path: Path) -> None:
-    """#1: a load package left unloadable by an earlier run never blocks later runs: the next
-    run names it, drops it, and fetches its data again (exit 0, nothing lost)."""
+    """#1: a load package an earlier run left and that can no longer be normalized never blocks
+    later runs: the next run names it, drops it, and fetches its data again (exit 0, nothing
+    lost; dlt alone retries it at every run, ignores new data and exits 1)."""
     invoices = [document(i) for i in range(1, 6)]
     path = tmp_path / "w.duckdb"
     with HostileServer({"invoices": invoices}) as server:
-        # the first run dies as dlt starts loading: its normalized package stays behind
+        assert sync(server, path).code == 0
+        server.records["invoices"].append(document(6, modified="2024-03-05 10:00:00"))
+        # this run dies as dlt starts normalizing: its extracted package stays behind
         died = sync_process(
             server,
             path,
-            driver="import os, dlt\ndlt.Pipeline.load = lambda self, *a, **k: os._exit(9)\n",
+            driver="import os, dlt\ndlt.Pipeline.normalize = lambda self, *a, **k: os._exit(9)\n",
         )
         assert died.code == 9, died.output
-        jobs = [p for p in tmp_path.rglob("*.parquet") if "normalized" in p.parts]
+        jobs = [
+            p
+            for p in tmp_path.rglob("*")
+            if p.is_file() and {"extracted", "new_jobs"} <= set(p.parts)
+        ]
         assert jobs, "no pending package was left"
-        for job in jobs:  # and it cannot load any more
-            Path(job).write_bytes(b"not parquet")
+        for job in jobs:  # and it cannot be read any more
+            job.write_bytes(b"not a job file")
         again = sync(server, path)
         assert again.code == 0, again.output
+        assert sorted(r["id"] for r in rows(path, "invoices")) == [1, 2, 3, 4, 5, 6]
         assert "could not" in again.output and "invoices" in again.output
-        assert sorted(r["id"] for r in rows(path, "invoices")) == [1, 2, 3, 4, 5]
         third = sync(server, path)
         assert third.code == 0, third.output
 
