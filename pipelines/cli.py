@@ -6,10 +6,34 @@ import argparse
 import logging
 import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 DEFAULT_DUCKDB = "data/scoro.duckdb"
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_DAILY_LIMIT = 3
+EXIT_REFUSED = 4
+EXIT_LOCKED = 5
+DEFAULT_WAIT_SECONDS = 300.0
+
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}  the sync completed
+  {EXIT_ERROR}  an error: a module failed (the others are loaded; the next sync retries it), the
+     server could not be reached, or a step failed (the message says which)
+  {EXIT_USAGE}  usage: a bad flag or an unknown --modules name
+  {EXIT_DAILY_LIMIT}  stopped by the daily request limit: what came is loaded, the next sync resumes
+  {EXIT_REFUSED}  the API refused the credentials (HTTP 401, or 403 on every module)
+  {EXIT_LOCKED}  the DuckDB file is locked by another process (see --wait)
+"""
+
+
+def _version() -> str:
+    try:
+        return version("scoro-warehouse")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _sync(args: argparse.Namespace) -> int:
@@ -19,20 +43,30 @@ def _sync(args: argparse.Namespace) -> int:
         "site_timezone": args.site_timezone,
         "lookback_minutes": args.lookback_minutes,
         "full_sweep": args.full_sweep or None,
-        "modules": args.modules.split(",") if args.modules else None,
+        "modules": args.modules,
         "max_requests_per_second": args.max_requests_per_second,
         "max_workers": args.max_workers,
         "request_timeout": args.request_timeout,
+        "max_attempts": args.max_attempts,
+        "max_retry_wait": args.max_retry_wait,
+        "max_pages": args.max_pages,
     }
     result = sync(
         args.duckdb,
         base_url=args.base_url,
         api_key=args.api_key,
         company_account_id=args.company_account_id,
+        wait=args.wait,
         **{k: v for k, v in settings.items() if v is not None},
     )
     print(result.summary())
-    return 0 if result.complete else EXIT_DAILY_LIMIT
+    if result.failures:
+        for failure in result.failures:
+            print(f"scoro-warehouse sync: {failure.message}", file=sys.stderr)
+        return EXIT_ERROR
+    if result.stopped_by_daily_limit is not None:
+        return EXIT_DAILY_LIMIT
+    return EXIT_OK
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -54,15 +88,38 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _modules(value: str) -> list[str]:
+    from pipelines.scoro.source import module_names
+
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in module_names()]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown module name(s) {', '.join(unknown) or '(none given)'}; valid names: "
+            f"{', '.join(module_names())}"
+        )
+    return names
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="scoro-warehouse", description=__doc__)
+    root = argparse.ArgumentParser(
+        prog="scoro-warehouse",
+        description=__doc__,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    root.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = root.add_subparsers(dest="command", required=True)
 
     sync = commands.add_parser(
         "sync",
         help="mirror every Scoro module into a DuckDB file",
-        description="Settings not given as flags come from dlt's config: .dlt/config.toml, "
-        ".dlt/secrets.toml ([sources.scoro]) or SOURCES__SCORO__* environment variables.",
+        description="Mirror every Scoro module of one account into a DuckDB file. Settings not "
+        "given as flags come from dlt's config: .dlt/config.toml, .dlt/secrets.toml "
+        "([sources.scoro]) or SOURCES__SCORO__* environment variables (e.g. "
+        "SOURCES__SCORO__MAX_ATTEMPTS).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sync.add_argument("--base-url", help="e.g. https://yourcompany.scoro.com")
     sync.add_argument("--api-key", help="prefer SOURCES__SCORO__API_KEY or .dlt/secrets.toml")
@@ -80,17 +137,59 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every id to flag records deleted more than 30 days ago",
     )
-    sync.add_argument("--modules", help="comma-separated subset, e.g. invoices,contacts")
+    sync.add_argument(
+        "--modules",
+        type=_modules,
+        help="comma-separated subset, API or table names, e.g. invoices,contacts",
+    )
     sync.add_argument("--max-requests-per-second", type=float, help="client-side pace (10)")
     sync.add_argument("--max-workers", type=int, help="view calls in flight (4)")
-    sync.add_argument("--request-timeout", type=float, help="seconds per request (30)")
+    sync.add_argument(
+        "--request-timeout",
+        type=float,
+        help="seconds for one request, reading its whole answer included (30)",
+    )
+    sync.add_argument(
+        "--max-attempts",
+        type=int,
+        help="tries of one request that fails with a 5xx, a timeout or a cut body (8)",
+    )
+    sync.add_argument(
+        "--max-retry-wait",
+        type=float,
+        help="longest wait before one retry, whatever the server asks (30 s)",
+    )
+    sync.add_argument(
+        "--max-pages",
+        type=int,
+        help="pages one listing may take (default: twice the mirror's size plus 100 pages)",
+    )
+    sync.add_argument(
+        "--wait",
+        type=float,
+        nargs="?",
+        const=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="if another process (a reader, dbt) holds the DuckDB file, wait for it up to "
+        f"SECONDS ({DEFAULT_WAIT_SECONDS:g} when no value is given) instead of failing",
+    )
     sync.set_defaults(handler=_sync)
 
-    simulate = commands.add_parser("simulate", help="serve the Scoro API simulator")
-    simulate.add_argument("--port", type=int, default=8765)
-    simulate.add_argument("--scale", type=int, default=1)
-    simulate.add_argument("--seed", type=int, default=42)
-    simulate.add_argument("--rate-limit", type=float, default=50.0, help="requests per second")
+    simulate = commands.add_parser(
+        "simulate",
+        help="serve the Scoro API simulator",
+        description="Serve a local Scoro API v2 with a synthetic agency, for demos and tests.",
+    )
+    simulate.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (8765)")
+    simulate.add_argument(
+        "--scale", type=int, default=1, help="size of the company: 1 is a few hundred documents"
+    )
+    simulate.add_argument(
+        "--seed", type=int, default=42, help="random seed: the same seed, the same company"
+    )
+    simulate.add_argument(
+        "--rate-limit", type=float, default=50.0, help="requests per second before HTTP 429 (50)"
+    )
     simulate.add_argument(
         "--tenant",
         action="append",
@@ -102,19 +201,60 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (tests and callers may redirect it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: ANN201
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
+def _configure_logging() -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h, _CurrentStderr) for h in root.handlers):
+        handler = _CurrentStderr()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
     # the REST client logs request bodies at DEBUG; the key is added after logging, but keep
     # third-party request logging at INFO or above regardless
     logging.getLogger("dlt").setLevel(max(logging.INFO, logging.getLogger("dlt").level))
-    args = parser().parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _configure_logging()
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, --version (0) and usage errors (2)
+        return int(exit_.code or 0)
+    from pipelines.scoro.lock import FileLocked
+    from pipelines.scoro.sync import SyncFailed
+
+    def report(error: BaseException) -> None:
+        text = str(error)
+        # should an error ever quote the key (a server echoing it), it is not printed
+        for secret in (getattr(args, "api_key", None), os.environ.get("SOURCES__SCORO__API_KEY")):
+            if secret:
+                text = text.replace(secret, "***")
+        print(f"scoro-warehouse {args.command}: {text}", file=sys.stderr)
+
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
         return 130
+    except FileLocked as error:
+        report(error)
+        return EXIT_LOCKED
+    except SyncFailed as error:
+        report(error)
+        return error.exit_code
     except Exception as error:  # one clear line, no traceback full of arguments
-        print(f"scoro-warehouse {args.command}: {error}", file=sys.stderr)
-        return 1
+        report(error)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

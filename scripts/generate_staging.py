@@ -174,7 +174,8 @@ MODEL_DESCRIPTIONS = {
     " an e-mail address, a website...); a type with several values gives several rows.",
     "contact_custom_fields": "One row per custom field value set on a contact.",
     "custom_fields": "One row per custom field defined in the Scoro account.",
-    "custom_field_modules": "One row per module a custom field is used in.",
+    "custom_field_modules": "One row per module a custom field is used in, in the order the"
+    " API lists them (a module's name, or a module object: id, title, path).",
     "finance_accounts": "One row per finance (ledger) account of the chart of accounts kept in"
     " Scoro.",
     "invoices": "One row per sales invoice, credit invoices included: a credit invoice names"
@@ -200,6 +201,8 @@ MODEL_DESCRIPTIONS = {
     "bill_lines": "One row per line of a bill.",
     "bill_custom_fields": "One row per custom field value set on a bill.",
     "products": "One row per product or service in the product list.",
+    "product_custom_fields": "One row per custom field value set on a product (filled only"
+    " by the API's `view`).",
     "projects": "One row per project.",
     "project_custom_fields": "One row per custom field value set on a project.",
     "project_phases": "One row per phase or milestone of a project.",
@@ -211,7 +214,20 @@ MODEL_DESCRIPTIONS = {
     " more documents in `stg_scoro__receipt_rows`.",
     "receipt_rows": "One row per receipt: the part of a receipt group's payment allocated to"
     " one invoice, prepayment or bill.",
-    "receipt_custom_fields": "One row per custom field value set on a receipt group.",
+    "receipt_custom_fields": "One row per custom field value set on a receipt group (filled"
+    " only by the API's `view`).",
+    **{
+        f"{singular}_line_custom_fields": f"One row per custom field value set on a line of"
+        f" {article} {entity} (filled only by the API's `view`)."
+        for singular, article, entity in (
+            ("invoice", "an", "invoice"),
+            ("order", "an", "order"),
+            ("quote", "a", "quote"),
+            ("prepayment", "a", "prepayment invoice"),
+            ("purchase_order", "a", "purchase order"),
+            ("bill", "a", "bill"),
+        )
+    },
     "receipt_accounts": "One row per receipt account: a bank or cash account that payments"
     " are received into or paid from.",
     "_scoro_load_issues": "One row per raw value the loader could not convert (the latest"
@@ -233,6 +249,9 @@ MIRROR_BLOCKS = {
     "issue_remote_id": "The table, the record's key and the field, joined by '-'.",
     "parent_remote_id": "The parent record's key as text: joins to `remote_id` of the parent"
     " model.",
+    "owner_remote_id": "The key of the list element (the document line) the row belongs to,"
+    " as text: its document's key and its own joined by '-'; joins to `remote_id` of the"
+    " lines model.",
     "is_deleted": "True when Scoro reports the record deleted (`is_deleted`), or when a full"
     " listing of the module no longer returns it (the loader's id sweep); false otherwise."
     " Deleted records stay in the warehouse, flagged: filter on this column.",
@@ -310,6 +329,9 @@ DESCRIPTIONS: dict[tuple[str | None, str], str] = {
     ("line", "parent_key"): "The {parent} the line belongs to.",
     (None, "list_index"): "0-based position of the element in its parent's list.",
     (None, "custom_field_id"): "The custom field.",
+    (None, "line_id"): "The line of the {parent} the value is set on.",
+    (None, "birthday_month_day"): "Month and day of the birthday as `MM-DD`, also when the"
+    " API sends the birthday without its year (`0000-05-12`: `birthday` is then null).",
     (None, "module_name"): "The module the custom field is used in (e.g. projects, invoices).",
     (None, "group_id"): "ID of the user group.",
     (None, "group_name"): "Name of the user group.",
@@ -467,6 +489,15 @@ DESCRIPTIONS: dict[tuple[str | None, str], str] = {
     ("custom_field_modules", "custom_field_id"): "The custom field.",
     ("custom_field_modules", "status"): "Status of the field in that module, when the API"
     " gives one.",
+    ("custom_field_modules", "module_name"): "The module the custom field is used in: the"
+    " name the API sends, or for a module object its `path` (else its `title`).",
+    ("custom_field_modules", "module_id"): "ID of the module, when the API sends a module object.",
+    ("custom_field_modules", "title"): "Title of the module, when the API sends a module object.",
+    ("custom_field_modules", "path"): "Path of the module, when the API sends a module object.",
+    ("custom_field_modules", "full_path"): "Full path of the module, when the API sends a"
+    " module object.",
+    ("custom_field_modules", "parent_module_id"): "The parent module, when the API sends a"
+    " module object.",
     ("finance_accounts", "account_symbol"): "Symbol (number) of the account in the chart of"
     " accounts.",
     ("finance_accounts", "parent_id"): "The parent account in the chart of accounts.",
@@ -680,6 +711,23 @@ EXTRA_RELATIONSHIPS: dict[tuple[str, str], tuple[str, str]] = {
     ("receipt_rows", "contact_id"): ("contacts", "contact_id"),
     ("receipt_custom_fields", "id"): ("custom_fields", "id"),
     ("receipt_custom_fields", "receipt_group_id"): ("receipts", "id"),
+    ("product_custom_fields", "id"): ("custom_fields", "id"),
+    ("product_custom_fields", "product_id"): ("products", "id"),
+    **{
+        (f"{singular}_line_custom_fields", column): target
+        for singular, documents in (
+            ("invoice", "invoices"),
+            ("order", "orders"),
+            ("quote", "quotes"),
+            ("prepayment", "prepayments"),
+            ("purchase_order", "purchase_orders"),
+            ("bill", "bills"),
+        )
+        for column, target in (
+            ("id", ("custom_fields", "id")),
+            (f"{singular}_id", (documents, "id")),
+        )
+    },
 }
 # Relationships a column carries under conditions: (table, column) -> [(to table, to column,
 # where)]. receipt_rows.invoice_id names an invoice or a bill, as sales_doc_type says.
@@ -798,6 +846,9 @@ UNIT_TESTS: dict[str, list[dict]] = {
 # pipelines/scoro/sync.py flags records a full listing no longer returns).
 LOADER_PARENT_COLUMNS = {"is_deleted": "bool", "deleted_date": "timestamp"}
 
+# the loader's placeholder for "this list is now empty" (dlt hard_delete): never stored
+TOMBSTONE_COLUMN = "_scoro_tombstone"
+
 LOAD_ISSUE_COLUMNS = {
     "module": "text",
     "table_name": "text",
@@ -833,6 +884,10 @@ class RawTable:
     parent: RawTable | None = None
     parent_key: str | None = None  # column naming the parent, in this table
     parent_column: str | None = None  # the parent's key column, in the parent table
+    # a list inside the elements of a child list (custom fields of a document line): the
+    # child table whose rows own these, and this table's columns naming such a row
+    owner: RawTable | None = None
+    owner_key: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -889,6 +944,7 @@ def raw_tables(modules: dict) -> list[RawTable]:
                 "tenant_id": "text",
                 **spec.fields,
                 **{k: v for k, v in LOADER_PARENT_COLUMNS.items() if k not in spec.fields},
+                **spec.derived,
                 "_scoro_synced_at": "timestamp",
             },
             key=[spec.primary_key],
@@ -903,17 +959,42 @@ def raw_tables(modules: dict) -> list[RawTable]:
                 columns["_index"] = "bigint"
             columns.update(child.fields)
             columns["_scoro_synced_at"] = "timestamp"
-            tables.append(
-                RawTable(
-                    name=child.table,
-                    columns=columns,
-                    key=[parent_key, child.key],
-                    module=spec.module,
-                    parent=parent,
-                    parent_key=parent_key,
-                    parent_column=spec.primary_key,
-                )
+            columns[TOMBSTONE_COLUMN] = "bool"
+            child_table = RawTable(
+                name=child.table,
+                columns=columns,
+                key=[parent_key, child.key],
+                module=spec.module,
+                parent=parent,
+                parent_key=parent_key,
+                parent_column=spec.primary_key,
             )
+            tables.append(child_table)
+            for grandchild in child.children.values():
+                # keyed by the document, the line and its own key; its deletion flag and
+                # modification time are the document's, its owner row is the line
+                element_key = child.element_key_column or "element_id"
+                inner = {
+                    "tenant_id": "text",
+                    parent_key: spec.fields[spec.primary_key],
+                    element_key: child.fields[child.key],
+                    **grandchild.fields,
+                    "_scoro_synced_at": "timestamp",
+                    TOMBSTONE_COLUMN: "bool",
+                }
+                tables.append(
+                    RawTable(
+                        name=grandchild.table,
+                        columns=inner,
+                        key=[parent_key, element_key, grandchild.key],
+                        module=spec.module,
+                        parent=parent,
+                        parent_key=parent_key,
+                        parent_column=spec.primary_key,
+                        owner=child_table,
+                        owner_key=[parent_key, element_key],
+                    )
+                )
     by_name = {table.name: table for table in tables}
     for name, (parent_name, parent_key) in LOGICAL_PARENTS.items():
         table = by_name[name]
@@ -1072,7 +1153,9 @@ def build_model(table: RawTable, spec: dict[str, SpecColumn], blocks: DocBlocks)
     exposed = {column.name for column in columns}
     for source, raw_type in raw.items():
         name = RENAMES.get(source, source)
-        if source == "_scoro_synced_at" or name in exposed or name in MIRROR_COLUMNS:
+        if source in ("_scoro_synced_at", TOMBSTONE_COLUMN) or name in exposed:
+            continue
+        if name in MIRROR_COLUMNS:
             continue
         notes = []
         if source in LOADER_PARENT_COLUMNS and source not in table.api_fields:
@@ -1116,6 +1199,14 @@ def build_model(table: RawTable, spec: dict[str, SpecColumn], blocks: DocBlocks)
             cast(f"source.{table.parent_key}", raw[table.parent_key], "string"),
             "string",
             "parent_remote_id",
+        )
+    if table.owner is not None:
+        parts = ", ".join(f"'source.{column}'" for column in table.owner_key)
+        add_mirror(
+            f"{table.owner.name.removesuffix('s')}_remote_id",
+            f"{{{{ scoro_composite_key([{parts}]) }}}}",
+            "string",
+            "owner_remote_id",
         )
     if parent is not None and "is_deleted" in raw and "is_deleted" in parent.columns:
         add_mirror(
@@ -1204,6 +1295,11 @@ def build_model(table: RawTable, spec: dict[str, SpecColumn], blocks: DocBlocks)
         if not (remote in spec and spec[remote].references_table):
             test, note = relationship_test(table.name, remote, "string", parent.name, "remote_id")
             by_name[remote].tests.append(test)
+    if table.owner is not None:
+        remote = f"{table.owner.name.removesuffix('s')}_remote_id"
+        test, note = relationship_test(table.name, remote, "string", table.owner.name, "remote_id")
+        by_name[remote].tests.append(test)
+        by_name[remote].description += " " + note
     for name, column in by_name.items():
         tested = any(isinstance(t, dict) and "relationships" in t for t in column.tests)
         if tested and column.type in ("bigint", "integer"):
@@ -1376,6 +1472,12 @@ def render_sources_yaml(tables: list[RawTable], blocks: DocBlocks) -> str:
         for raw_column, raw_type in table.columns.items():
             if raw_column == "_scoro_synced_at":
                 description = "When the loader wrote the row (UTC)."
+            elif raw_column == TOMBSTONE_COLUMN:
+                description = (
+                    "The loader's placeholder for a list that became empty (a dlt hard_delete"
+                    " column): such rows delete the parent's old rows and are never stored, so"
+                    " this is always null."
+                )
             elif raw_column == "tenant_id":
                 description = blocks.ref("scoro__tenant_id", MIRROR_BLOCKS["tenant_id"])
             elif raw_column == "is_deleted":

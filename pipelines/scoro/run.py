@@ -1,4 +1,4 @@
-"""What one sync run learns on the way, for the steps after dlt's load."""
+"""What one sync run knows before it starts and learns on the way, for the steps around dlt."""
 
 from __future__ import annotations
 
@@ -10,13 +10,34 @@ from pipelines.scoro.coerce import LoadIssue
 
 
 @dataclass
+class MirrorFacts:
+    """What the DuckDB file holds for this tenant before the run, read once at its start."""
+
+    # table -> keys of every row (a listed record the mirror lacks is fetched, however old)
+    keys: dict[str, set[Any]] = field(default_factory=dict)
+    # table -> keys of rows flagged deleted (a listing that shows one live clears the flag)
+    flagged: dict[str, set[Any]] = field(default_factory=dict)
+    # table -> rows of this tenant (the expected size of a listing)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ModuleFailure:
+    module: str
+    message: str
+
+
+@dataclass
 class SyncRun:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     issues: list[LoadIssue] = field(default_factory=list)
-    # table -> (tenant, key column, every id the API listed) for modules listed in full
-    listed_ids: dict[str, tuple[str, str, set[str]]] = field(default_factory=dict)
-    # (child table, tenant, parent id) whose parent now carries an empty list
-    emptied_children: list[tuple[str, str, Any]] = field(default_factory=list)
     # seconds until the daily budget resets, once a module hit it
     stopped_by_daily_limit: float | None = None
     client: Any = None
+    mirror: MirrorFacts = field(default_factory=MirrorFacts)
+    # resource name -> its state in a pipeline of an older naming, adopted when still empty
+    inherited_state: dict[str, Any] | None = None
+    # modules that stopped with an error; their cursor did not move, the next sync retries
+    failures: list[ModuleFailure] = field(default_factory=list)
+    # table -> placeholder rows sent for emptied lists (dlt counts them, they are not stored)
+    placeholders: dict[str, int] = field(default_factory=dict)

@@ -17,7 +17,10 @@ every module's table also has ``is_deleted`` and ``deleted_date``, set by the AP
 records it no longer lists at all, by a full id sweep. A table is created with its first row.
 A list-valued field named in ``children`` is moved to its own table, one row per element,
 keyed by the parent's key plus the child key, and replaced whenever its parent is re-read.
-Any other list or object field not typed here is kept as JSON text.
+A child list may itself have children (custom fields on document lines): those rows carry the
+document's key and the line's key. Any other field not typed here is kept as text (lists and
+objects as JSON text). ``derived`` columns are computed by the loader from the record (the
+month and day of a birthday sent without a year), never read from the wire.
 """
 
 from __future__ import annotations
@@ -123,6 +126,13 @@ _CUSTOM_FIELD_VALUE_FIELDS: dict[str, str] = {
 }
 
 
+# How the elements of a child list read on the wire (see pipelines/scoro/children.py).
+ROWS = "rows"  # a list of objects (or of scalars, with `scalar_field`)
+CUSTOM_FIELD_VALUES = "custom_field_values"  # a list of {id, name, value, type}, or a record
+TYPED_VALUES = "typed_values"  # means_of_contact: {type: value | [values]}
+MODULE_REFERENCES = "module_references"  # custom field modules: names or module objects
+
+
 @dataclass(frozen=True)
 class ChildSpec:
     """A list inside a record, loaded as its own table."""
@@ -131,6 +141,11 @@ class ChildSpec:
     key: str  # the element's own key within its parent; "_index" means its position
     fields: dict[str, str]
     scalar_field: str | None = None  # for lists of scalars: the column the scalar goes into
+    kind: str = ROWS
+    # lists inside each element (custom fields of a document line), keyed by this element's key
+    children: dict[str, ChildSpec] = field(default_factory=dict)
+    # the column naming this element in its own children's rows (`line_id`)
+    element_key_column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +161,8 @@ class ModuleSpec:
     needs_view: bool = False
     # the API filters on modified_date; without it every sync lists the whole module
     incremental: bool = True
+    # columns the loader derives from the record: name -> type
+    derived: dict[str, str] = field(default_factory=dict)
 
     @property
     def parent_key_column(self) -> str:
@@ -160,6 +177,15 @@ def _singular(table: str) -> str:
     return table[:-1] if table.endswith("s") else table
 
 
+def _custom_field_values(table: str) -> ChildSpec:
+    return ChildSpec(table, "id", _CUSTOM_FIELD_VALUE_FIELDS, kind=CUSTOM_FIELD_VALUES)
+
+
+# A birthday may come without a year (`0000-05-12`): the date is then null and the month and day
+# are kept here (for full dates too).
+_BIRTHDAY_DERIVED = {"birthday_month_day": TEXT}
+
+
 def _document(
     module: str,
     table: str,
@@ -169,8 +195,15 @@ def _document(
 ) -> ModuleSpec:
     singular = _singular(table)
     children = {
-        "lines": ChildSpec(f"{singular}_lines", "id", {**_LINE_FIELDS, **(line_extra or {})}),
-        "custom_fields": ChildSpec(f"{singular}_custom_fields", "id", _CUSTOM_FIELD_VALUE_FIELDS),
+        "lines": ChildSpec(
+            f"{singular}_lines",
+            "id",
+            {**_LINE_FIELDS, **(line_extra or {})},
+            # every line type carries custom fields on view (Scoro's SDK)
+            children={"custom_fields": _custom_field_values(f"{singular}_line_custom_fields")},
+            element_key_column="line_id",
+        ),
+        "custom_fields": _custom_field_values(f"{singular}_custom_fields"),
         **(extra_children or {}),
     }
     return ModuleSpec(
@@ -269,13 +302,15 @@ MODULES: dict[str, ModuleSpec] = {
                 ),
                 # means_of_contact is an object {type: value | [values]}; one row per value
                 "means_of_contact": ChildSpec(
-                    "contact_means_of_contact", "_index", {"type": TEXT, "value": TEXT}
+                    "contact_means_of_contact",
+                    "_index",
+                    {"type": TEXT, "value": TEXT},
+                    kind=TYPED_VALUES,
                 ),
-                "custom_fields": ChildSpec(
-                    "contact_custom_fields", "id", _CUSTOM_FIELD_VALUE_FIELDS
-                ),
+                "custom_fields": _custom_field_values("contact_custom_fields"),
             },
             needs_view=True,
+            derived=_BIRTHDAY_DERIVED,
         ),
         ModuleSpec(
             module="customFields",
@@ -283,12 +318,23 @@ MODULES: dict[str, ModuleSpec] = {
             primary_key="id",
             fields={"id": TEXT, "name": TEXT, "type": TEXT, "is_filterable": BOOL},
             children={
-                # the modules a custom field is used in: strings or objects on the wire
+                # the modules a custom field is used in: names, or module objects (Scoro's SDK:
+                # id, title, path, full_path, parent_module_id, ...); keyed by position, so
+                # two objects never collapse into one row
                 "modules": ChildSpec(
                     "custom_field_modules",
-                    "module_name",
-                    {"module_name": TEXT, "status": TEXT},
+                    "_index",
+                    {
+                        "module_name": TEXT,
+                        "module_id": BIGINT,
+                        "title": TEXT,
+                        "path": TEXT,
+                        "full_path": TEXT,
+                        "parent_module_id": BIGINT,
+                        "status": TEXT,
+                    },
                     scalar_field="module_name",
+                    kind=MODULE_REFERENCES,
                 ),
             },
             incremental=False,
@@ -435,6 +481,9 @@ MODULES: dict[str, ModuleSpec] = {
                 "is_deleted": BOOL,
                 "deleted_date": TIMESTAMP,
             },
+            # custom fields are filled only by view/{id}
+            children={"custom_fields": _custom_field_values("product_custom_fields")},
+            needs_view=True,
         ),
         ModuleSpec(
             module="projects",
@@ -469,9 +518,7 @@ MODULES: dict[str, ModuleSpec] = {
                 "deleted_date": TIMESTAMP,
             },
             children={
-                "custom_fields": ChildSpec(
-                    "project_custom_fields", "id", _CUSTOM_FIELD_VALUE_FIELDS
-                ),
+                "custom_fields": _custom_field_values("project_custom_fields"),
             },
             needs_view=True,
         ),
@@ -519,6 +566,7 @@ MODULES: dict[str, ModuleSpec] = {
                 "created_date": TIMESTAMP,
                 "modified_date": TIMESTAMP,
             },
+            derived=_BIRTHDAY_DERIVED,
         ),
         ModuleSpec(
             module="userGroups",
@@ -582,10 +630,10 @@ MODULES: dict[str, ModuleSpec] = {
                         "contact_name": TEXT,
                     },
                 ),
-                "custom_fields": ChildSpec(
-                    "receipt_custom_fields", "id", _CUSTOM_FIELD_VALUE_FIELDS
-                ),
+                "custom_fields": _custom_field_values("receipt_custom_fields"),
             },
+            # custom fields are filled only by view/{id}
+            needs_view=True,
         ),
         ModuleSpec(
             module="receiptAccounts",
@@ -600,3 +648,21 @@ MODULES: dict[str, ModuleSpec] = {
 TENANT_COLUMN = "tenant_id"
 SYNCED_AT_COLUMN = "_scoro_synced_at"
 CHILD_INDEX_COLUMN = "_index"
+# set on a placeholder row that stands for "this parent's list is now empty": dlt's merge deletes
+# the parent's old child rows and never inserts the placeholder (a `hard_delete` column)
+TOMBSTONE_COLUMN = "_scoro_tombstone"
+
+
+def child_tables() -> dict[str, tuple[ModuleSpec, tuple[ChildSpec, ...]]]:
+    """Every child table (grandchildren too): table -> (module, path of child specs)."""
+    out: dict[str, tuple[ModuleSpec, tuple[ChildSpec, ...]]] = {}
+
+    def walk(spec: ModuleSpec, path: tuple[ChildSpec, ...]) -> None:
+        out[path[-1].table] = (spec, path)
+        for grandchild in path[-1].children.values():
+            walk(spec, (*path, grandchild))
+
+    for spec in MODULES.values():
+        for child in spec.children.values():
+            walk(spec, (child,))
+    return out

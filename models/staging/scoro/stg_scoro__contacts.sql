@@ -33,6 +33,7 @@ renamed as (
         cast(source.tags as {{ dbt.type_string() }}) as tags,
         cast(source.contact_users as {{ dbt.type_string() }}) as contact_users,
         cast(source.related_companies as {{ dbt.type_string() }}) as related_companies,
+        cast(source.birthday_month_day as {{ dbt.type_string() }}) as birthday_month_day,
         -- booleans
         cast(source.is_supplier as {{ dbt.type_boolean() }}) as is_supplier,
         cast(source.is_client as {{ dbt.type_boolean() }}) as is_client,
@@ -94,6 +95,7 @@ final as (
         tags,
         contact_users,
         related_companies,
+        birthday_month_day,
         is_supplier,
         is_client,
         birthday,

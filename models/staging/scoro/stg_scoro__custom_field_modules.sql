@@ -23,11 +23,18 @@ renamed as (
         -- ids
         cast(source.tenant_id as {{ dbt.type_string() }}) as tenant_id,
         cast(source.custom_field_id as {{ dbt.type_string() }}) as custom_field_id,
+        cast(source.module_id as {{ dbt.type_bigint() }}) as module_id,
+        cast(source.parent_module_id as {{ dbt.type_bigint() }}) as parent_module_id,
         -- strings
         cast(source.module_name as {{ dbt.type_string() }}) as module_name,
         cast(source.status as {{ dbt.type_string() }}) as status,
+        cast(source.title as {{ dbt.type_string() }}) as title,
+        cast(source.path as {{ dbt.type_string() }}) as path,
+        cast(source.full_path as {{ dbt.type_string() }}) as full_path,
+        -- numerics
+        cast(source._index as {{ dbt.type_bigint() }}) as list_index,
         -- mirror
-        {{ scoro_composite_key(['source.custom_field_id', 'source.module_name']) }} as remote_id,
+        {{ scoro_composite_key(['source.custom_field_id', 'source._index']) }} as remote_id,
         cast(source.custom_field_id as {{ dbt.type_string() }}) as custom_field_remote_id,
         coalesce(parent.is_deleted, false) as is_deleted,
         cast(null as {{ dbt.type_timestamp() }}) as when_created,
@@ -49,7 +56,7 @@ deduplicated as (
         select
             renamed.*,
             row_number() over (
-                partition by renamed.tenant_id, renamed.custom_field_id, renamed.module_name
+                partition by renamed.tenant_id, renamed.custom_field_id, renamed.list_index
                 order by
                     renamed.when_upserted_into_data_store desc nulls last,
                     renamed.when_modified desc nulls last
@@ -63,8 +70,14 @@ final as (
     select
         tenant_id,
         custom_field_id,
+        module_id,
+        parent_module_id,
         module_name,
         status,
+        title,
+        path,
+        full_path,
+        list_index,
         remote_id,
         custom_field_remote_id,
         is_deleted,

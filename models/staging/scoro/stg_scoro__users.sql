@@ -27,6 +27,7 @@ renamed as (
         cast(source.timezone as {{ dbt.type_string() }}) as timezone,
         cast(source.user_picture as {{ dbt.type_string() }}) as user_picture,
         cast(source.user_groups_ids as {{ dbt.type_string() }}) as user_groups_ids,
+        cast(source.birthday_month_day as {{ dbt.type_string() }}) as birthday_month_day,
         -- booleans
         cast(source.is_hidden as {{ dbt.type_boolean() }}) as hidden,
         cast(source.is_active as {{ dbt.type_boolean() }}) as is_active,
@@ -82,6 +83,7 @@ final as (
         timezone,
         user_picture,
         user_groups_ids,
+        birthday_month_day,
         hidden,
         is_active,
         birthday,

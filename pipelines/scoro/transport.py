@@ -1,0 +1,311 @@
+"""HTTP for the Scoro client: dlt's retrying `requests` client with three additions.
+
+- Every request has one deadline that includes reading the body (`requests`' timeout is per
+  socket read, so a body trickled a byte at a time would never time out).
+- A body is decoded tolerantly: a body that says gzip but is plain JSON (or the reverse) is read.
+- Each wait before a retry is capped (a 429 naming a wait of a day waits the cap, not a day)
+  and logged: the URL (never the key, which travels in the body), the reason, attempt n of m
+  and the next wait, so an unreachable server is never 64 s of silence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import socket
+import threading
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import urllib3.exceptions
+from dlt.sources.helpers.requests import Client
+from dlt.sources.helpers.requests.retry import retry_if_exception_type, retry_if_predicate
+from dlt.sources.helpers.requests.session import Session
+from requests import PreparedRequest, Response
+from requests.adapters import HTTPAdapter
+from requests.exceptions import (
+    ChunkedEncodingError,
+    ConnectionError,
+    ContentDecodingError,
+    ReadTimeout,
+)
+from tenacity import RetryCallState, Retrying, retry_any
+
+from pipelines.scoro.envelope import DailyLimitExhausted, ScoroAPIError, classify, is_json
+
+logger = logging.getLogger("scoro_warehouse.client")
+
+RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
+_CHUNK = 64 * 1024
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """Sends a request and reads its whole body within `total_timeout` seconds."""
+
+    def __init__(self, total_timeout: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.total_timeout = total_timeout
+
+    def send(
+        self, request: PreparedRequest, stream: bool = False, timeout: Any = None, **kwargs: Any
+    ) -> Response:  # type: ignore[override]
+        result: dict[str, Any] = {}
+        done = threading.Event()
+        abandoned = threading.Event()
+
+        def work() -> None:
+            try:
+                response = HTTPAdapter.send(self, request, stream=True, timeout=timeout, **kwargs)
+                result["response"] = response
+                _read_body(response, abandoned)
+            except BaseException as error:  # handed to the caller's thread
+                result["error"] = error
+            finally:
+                done.set()
+
+        # the reader runs in its own thread so that the caller can stop waiting for it at the
+        # deadline, whatever the socket does (a trickled status line or body)
+        worker = threading.Thread(target=work, name="scoro-http", daemon=True)
+        worker.start()
+        if not done.wait(self.total_timeout):
+            abandoned.set()
+            response = result.get("response")
+            if response is not None:
+                _discard(response)
+            raise ReadTimeout(
+                f"no complete answer within {self.total_timeout:g} s (--request-timeout)",
+                request=request,
+            )
+        if "error" in result:
+            raise result["error"]
+        return result["response"]
+
+
+def _discard(response: Response) -> None:
+    """Shuts the socket of an abandoned answer, so that its connection is never handed to the
+    next request while the server still writes the old body on it. (requests' own close()
+    would put the connection back into the pool.)"""
+    raw = response.raw
+    connection = getattr(raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(Exception):
+        raw.close()
+
+
+def _read_body(response: Response, abandoned: threading.Event) -> None:
+    raw = response.raw
+    chunks: list[bytes] = []
+    try:
+        while True:
+            if abandoned.is_set():
+                _discard(response)
+                return
+            chunk = raw.read1(_CHUNK, decode_content=False)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except urllib3.exceptions.ReadTimeoutError as error:
+        raise ReadTimeout(str(error), request=response.request) from error
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as error:
+        raise ChunkedEncodingError(str(error), request=response.request) from error
+    except OSError as error:
+        raise ConnectionError(str(error), request=response.request) from error
+    if abandoned.is_set():
+        _discard(response)
+        return
+    body = b"".join(chunks)
+    response._content = _decoded(body, response.headers.get("content-encoding", ""))  # type: ignore[attr-defined]
+    response._content_consumed = True  # type: ignore[attr-defined]
+    response.raw.release_conn()
+
+
+def _decoded(body: bytes, encoding: str) -> bytes:
+    """The body, decompressed when it is compressed, whatever its header claims."""
+    encoding = encoding.strip().lower()
+    gzipped = body[:2] == b"\x1f\x8b"
+    if encoding in ("gzip", "x-gzip", "deflate") or gzipped:
+        for wbits in (47, zlib.MAX_WBITS, -zlib.MAX_WBITS):  # gzip or zlib, zlib, raw deflate
+            try:
+                return zlib.decompress(body, wbits)
+            except zlib.error:
+                continue
+        if not gzipped and body.lstrip()[:1] in (b"{", b"["):
+            logger.warning("the server said %s but sent a plain body; reading it as sent", encoding)
+            return body
+        raise ContentDecodingError(f"the body says {encoding or 'gzip'} but does not decompress")
+    return body
+
+
+def named_wait(response: Response | None) -> float | None:
+    """The wait the server names (Retry-After, else x-ratelimit-reset), or None. A value that is
+    not a finite, non-negative number of seconds (`inf`, `-1`, `soon`) names no wait."""
+    if response is None:
+        return None
+    for header in ("Retry-After", "x-ratelimit-reset"):
+        value = response.headers.get(header)
+        if value is None:
+            continue
+        try:
+            seconds = float(value)
+        except ValueError:
+            continue
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
+    return None
+
+
+def status_of(error: BaseException | None, response: Response | None) -> int | None:
+    """The status an answer stands for: an envelope's statusCode counts like the HTTP status."""
+    if isinstance(error, ScoroAPIError) and error.status is not None:
+        return error.status
+    if response is not None:
+        problem = classify(response)
+        if problem is not None:
+            return problem.status
+        return response.status_code
+    return None
+
+
+def should_retry(response: Response | None, exception: BaseException | None) -> bool:
+    """Retry 408/429/5xx (HTTP or envelope), and a 200 whose body is cut short or not JSON.
+    Never a spent daily budget."""
+    if isinstance(exception, DailyLimitExhausted):
+        return False
+    status = status_of(exception, response)
+    if status == 429 or status in RETRY_STATUSES:
+        return True
+    if exception is None and response is not None and response.status_code == 200:
+        return not is_json(response)
+    return False
+
+
+class RetryingClient(Client):
+    """dlt's retrying client. A 429 names its own wait, so it may be retried many more times
+    than a 5xx or a timeout; the two are counted apart. Every wait is capped at `max_wait`."""
+
+    def __init__(
+        self,
+        *,
+        rate_limited_attempts: int,
+        max_wait: float,
+        total_timeout: float,
+        on_retry: Callable[[str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._rate_limited_attempts = rate_limited_attempts
+        self._max_wait = max_wait
+        self._adapter = DeadlineAdapter(total_timeout, pool_maxsize=50)
+        self._on_retry = on_retry
+
+    @staticmethod
+    def _outcome(state: RetryCallState) -> tuple[BaseException | None, Response | None]:
+        outcome = state.outcome
+        if outcome is None:
+            return None, None
+        error = outcome.exception()
+        if error is not None:
+            response = getattr(error, "response", None)
+            return error, response if isinstance(response, Response) else None
+        result = outcome.result()
+        return None, result if isinstance(result, Response) else None
+
+    def _failures(self, state: RetryCallState) -> dict[str, int]:
+        """Rate-limited attempts and other failures of this call, counted apart so that a long
+        429 storm neither uses up nor lengthens the backoff of a 5xx or timeout after it."""
+        counts = state.__dict__.setdefault("scoro_failures", {"limited": 0, "other": 0})
+        attempt = state.attempt_number
+        if state.__dict__.get("scoro_counted") != attempt:
+            state.__dict__["scoro_counted"] = attempt
+            error, response = self._outcome(state)
+            limited = status_of(error, response) == 429
+            counts["limited" if limited else "other"] += 1
+        return counts
+
+    def _stop(self, state: RetryCallState) -> bool:
+        counts = self._failures(state)
+        return (
+            counts["limited"] >= self._rate_limited_attempts
+            or counts["other"] >= self._retry_kwargs["max_attempts"]
+        )
+
+    def _wait(self, state: RetryCallState) -> float:
+        """The server's own wait when it names one, else exponential backoff over the non-429
+        failures only; never more than `max_wait`."""
+        _, response = self._outcome(state)
+        named = named_wait(response)
+        if named is not None:
+            return min(named, self._max_wait)
+        other = max(1, self._failures(state)["other"])
+        factor = self._retry_kwargs["backoff_factor"]
+        return float(
+            min(self._max_wait, self._retry_kwargs["max_delay"], factor * 2 ** (other - 1))
+        )
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        error, response = self._outcome(state)
+        request = state.args[0] if state.args else None
+        url = getattr(request, "url", None) or "?"
+        counts = self._failures(state)
+        status = status_of(error, response)
+        wait = state.next_action.sleep if state.next_action else 0.0
+        if status == 429:
+            named = named_wait(response)
+            asks = f"; the server asks to wait {named:g} s" if named is not None else ""
+            capped = (
+                f", capped at {self._max_wait:g} s (--max-retry-wait)"
+                if named and named > self._max_wait
+                else ""
+            )
+            reason = f"rate limited (429){asks}{capped}"
+            attempt = f"attempt {counts['limited']} of {self._rate_limited_attempts}"
+        else:
+            if error is not None:
+                reason = _reason(error)
+            elif response is not None and status == 200:
+                reason = "the answer is cut short or not JSON"
+            else:
+                reason = f"HTTP {status}"
+            attempt = f"attempt {counts['other']} of {self._retry_kwargs['max_attempts']}"
+        message = f"POST {url}: {reason}; {attempt}, next try in {wait:.1f} s"
+        level = logging.INFO if status == 429 else logging.WARNING
+        logger.log(level, message)
+        if self._on_retry is not None:
+            self._on_retry(message)
+
+    def _make_session(self) -> Session:
+        session = Session(**self._session_kwargs)  # type: ignore[arg-type]
+        session.mount("http://", self._adapter)
+        session.mount("https://", self._adapter)
+        kwargs = self._retry_kwargs
+        retrying = Retrying(
+            wait=self._wait,
+            retry=retry_any(
+                retry_if_exception_type(tuple(kwargs["exceptions"])),
+                retry_if_predicate(kwargs["condition"]),
+            ),
+            stop=self._stop,
+            before_sleep=self._log_retry,
+            reraise=True,
+            retry_error_callback=lambda state: state.outcome.result(),
+        )
+        session.send = retrying.wraps(session.send)  # type: ignore[method-assign]
+        return session
+
+
+def _reason(error: BaseException) -> str:
+    """A short reason for a failed attempt (the first line of the error, without the request
+    object's repr)."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if isinstance(error, ConnectionError) and not isinstance(error, ReadTimeout):
+        cause = error.args[0] if error.args else error
+        inner = getattr(cause, "reason", None)
+        text = str(inner or cause)
+        if "Connection refused" in text:
+            text = "connection refused"
+    return f"{type(error).__name__}: {text[:200]}"
