@@ -55,9 +55,10 @@ lines as (
         line_accounts.finance_object_name,
         coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
         coalesce(line_accounts.comment, line_accounts.product_name) as description,
-        line_accounts.amount as quantity,
+        -- Scoro's quantity is amount × amount2 (e.g. 3 people × 5 days): sum = price × both × (1 − discount)
+        line_accounts.amount * coalesce(line_accounts.amount2, 1) as quantity,
         line_accounts.price as unit_price,
-        line_accounts.price * line_accounts.amount - line_accounts.sum as discount_amount,
+        line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1) - line_accounts.sum as discount_amount,
         {{ accounting_vat_amount('coalesce(line_accounts.sum, 0)', 'coalesce(line_accounts.vat, 0)') }} as tax_amount,
         line_accounts.tax_code,
         line_accounts.account_id,
@@ -68,6 +69,8 @@ lines as (
         on
             line_accounts.tenant_id = bills.tenant_id
             and line_accounts.bill_id = bills.id
+    -- internal cost lines are not part of the bill (Scoro leaves them out of its sums)
+    where not coalesce(line_accounts.is_internal, false)
 ),
 
 -- Lines that name a product are item lines (lineItems) ...
@@ -90,7 +93,7 @@ expense_lists as (
             'accountId': 'account_id',
             'accountNumber': 'account_number',
             'amount': 'cast(line_sum as ' ~ accounting_money_type() ~ ')',
-            'department': 'cast(null as ' ~ dbt.type_string() ~ ')',
+            'department': 'finance_object_name',
             'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
             'taxAmount': 'cast(tax_amount as ' ~ accounting_money_type() ~ ')',
             'taxCode': 'tax_code',

@@ -87,9 +87,9 @@ lines as (
         coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
         coalesce(line_accounts.comment, line_accounts.product_name) as description,
         -line_accounts.sum as line_total,
-        -line_accounts.amount as quantity,
+        -(line_accounts.amount * coalesce(line_accounts.amount2, 1)) as quantity,
         line_accounts.price as unit_price,
-        line_accounts.sum - line_accounts.price * line_accounts.amount as discount_amount,
+        line_accounts.sum - line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1) as discount_amount,
         -{{ accounting_vat_amount('coalesce(line_accounts.sum, 0)', 'coalesce(line_accounts.vat, 0)') }} as tax_amount,
         line_accounts.tax_code,
         line_accounts.account_name,
@@ -99,6 +99,8 @@ lines as (
         on
             line_accounts.tenant_id = credit_invoices.tenant_id
             and line_accounts.invoice_id = credit_invoices.id
+    -- internal cost lines are not part of the credit invoice (Scoro leaves them out of its sums)
+    where not coalesce(line_accounts.is_internal, false)
 ),
 
 line_lists as (

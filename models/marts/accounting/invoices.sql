@@ -77,14 +77,16 @@ lines as (
         line_accounts.finance_object_name,
         coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
         coalesce(line_accounts.comment, line_accounts.product_name) as description,
-        line_accounts.amount as quantity,
+        -- Scoro's quantity is amount × amount2 (e.g. 3 people × 5 days): sum = price × both × (1 − discount)
+        line_accounts.amount * coalesce(line_accounts.amount2, 1) as quantity,
         line_accounts.price as unit_price,
-        line_accounts.price * line_accounts.amount - line_accounts.sum as discount_amount,
+        line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1) - line_accounts.sum as discount_amount,
         line_accounts.tax_code,
         line_accounts.account_name,
         line_accounts.account_number
     from line_accounts
-    where not line_accounts.is_deleted
+    -- internal cost lines are not part of the invoice (Scoro leaves them out of its sums)
+    where not line_accounts.is_deleted and not coalesce(line_accounts.is_internal, false)
 ),
 
 line_items as (
