@@ -25,7 +25,7 @@ tenant_rates as (
         rates.tenant_id is not null as is_tenant_row
     from tenants
     inner join rates
-        on rates.tenant_id is null or rates.tenant_id = tenants.tenant_id
+        on rates.tenant_id is null or tenants.tenant_id = rates.tenant_id
     where rates.rate > 0
 ),
 

@@ -1,4 +1,4 @@
--- One row per document that can hold an open item (invoice, credit invoice, bill, prepayment): what settled it, what is open.
+-- One row per document that can hold an open item (invoice, credit invoice, bill, prepayment): settled and open.
 with
 
 documents as (

@@ -14,13 +14,25 @@ prepayment_lines as (
 ),
 
 named as (
-    select tenant_id, finance_object_id, finance_object_name, finance_object_symbol
+    select
+        tenant_id,
+        finance_object_id,
+        finance_object_name,
+        finance_object_symbol
     from invoice_lines
     union all
-    select tenant_id, finance_object_id, finance_object_name, finance_object_symbol
+    select
+        tenant_id,
+        finance_object_id,
+        finance_object_name,
+        finance_object_symbol
     from bill_lines
     union all
-    select tenant_id, finance_object_id, finance_object_name, finance_object_symbol
+    select
+        tenant_id,
+        finance_object_id,
+        finance_object_name,
+        finance_object_symbol
     from prepayment_lines
 ),
 
