@@ -1,0 +1,378 @@
+"""The open-item ledger against an oracle computed in Python from the simulator's own records.
+
+The oracle reads the simulator's company (documents and receipt groups as the simulator holds them,
+not the warehouse) and applies the wire conventions (coord CONVENTIONS.md, DECISIONLOG.md sections
+17-20) in plain Decimal arithmetic: money received, prepayments set off, credit invoices allocated
+in date order to what the credited invoice still has open. It shares no code with the dbt models.
+The built marts must equal it to the cent: invoices.amountDue, credit_notes.remainingCredit,
+bills.balance / currencyBalance (deleted bills: 0 and Void), customers.balance, vendors.balance,
+the GL's AR, AP and customer prepayments, and the cost of bills per recognition month.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from conftest import TENANT
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+BASE = "EUR"
+NON_POSTING = {"draft", "void", "cancelled"}
+
+
+def to_base(amount: Decimal, rate: Decimal) -> Decimal:
+    """amount / rate, half away from zero, to cents (Decimal's ROUND_HALF_UP rounds ties away from 0)."""
+    return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class Document:
+    kind: str  # invoice, credit_invoice, bill, prepayment
+    id: int
+    currency: str
+    rate: Decimal
+    total: Decimal
+    day: date
+    party: int | None
+    settled: Decimal = ZERO  # what lowered the open amount (money, set-offs, credits)
+    received: Decimal = ZERO  # prepayments: money received
+    consumed: Decimal = ZERO  # prepayments: set off by final invoices
+    used: Decimal = ZERO  # credit invoices: allocated to invoices
+    rows: list[tuple[date, Decimal]] = field(default_factory=list)
+
+    @property
+    def open(self) -> Decimal:
+        if self.kind == "prepayment":
+            return self.received - self.consumed
+        if self.kind == "credit_invoice":
+            return self.total + self.used - self.settled
+        return self.total - self.settled
+
+    @property
+    def open_base(self) -> Decimal:
+        if self.kind == "prepayment":
+            return to_base(self.open, self.rate)
+        return to_base(self.total, self.rate) - to_base(self.total - self.open, self.rate)
+
+
+def _records(company: Any, module: str) -> list[dict]:
+    out = []
+    for index in range(company.count(module)):
+        record = company.current(module, index)
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def _rate(record: dict) -> Decimal:
+    currency = (record.get("currency") or BASE).upper()
+    rate = record.get("currency_rate")
+    if currency == BASE or rate is None or Decimal(rate) <= 0:
+        return Decimal(1)
+    return Decimal(rate)
+
+
+def _ids(value: Any) -> list[int]:
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    return [int(item) for item in items if item not in (None, "", 0, "0")]
+
+
+@dataclass
+class Oracle:
+    documents: dict[tuple[str, int], Document]
+    deleted_bills: set[int]
+    bill_cost_by_month: dict[str, Decimal]
+
+
+def build_oracle(company: Any) -> Oracle:
+    documents: dict[tuple[str, int], Document] = {}
+    invoices = _records(company, "invoices")
+    deleted_bills: set[int] = set()
+    for inv in invoices:
+        if inv.get("is_deleted") or str(inv.get("status", "")).lower() in NON_POSTING:
+            continue
+        kind = "credit_invoice" if _ids(inv.get("credited_invoices")) else "invoice"
+        documents[(kind, inv["id"])] = Document(
+            kind,
+            inv["id"],
+            (inv.get("currency") or BASE).upper(),
+            _rate(inv),
+            Decimal(inv["sum"]) + Decimal(inv["vat_sum"]),
+            _day(inv["date"]),
+            inv.get("company_id") or inv.get("person_id"),
+        )
+    sales = {doc.id: doc for doc in documents.values()}
+    bill_cost: dict[str, Decimal] = defaultdict(Decimal)
+    for bill in _records(company, "bills"):
+        if bill.get("is_deleted"):
+            deleted_bills.add(bill["id"])
+            continue
+        documents[("bill", bill["id"])] = Document(
+            "bill",
+            bill["id"],
+            (bill.get("currency") or BASE).upper(),
+            _rate(bill),
+            Decimal(bill["sum"]) + Decimal(bill["vat_sum"]),
+            _day(bill["date"]),
+            bill.get("company_id") or bill.get("person_id"),
+        )
+        recognised = bill.get("recognition_date") or bill["date"]
+        if not isinstance(recognised, date):
+            recognised = bill["date"]
+        lines = [line for line in bill.get("lines") or [] if not line.get("is_internal")]
+        cost = sum((to_base(Decimal(line["sum"]), _rate(bill)) for line in lines), ZERO)
+        header_difference = Decimal(bill["sum"]) - sum(
+            (Decimal(line["sum"]) for line in lines), ZERO
+        )
+        cost += to_base(header_difference, _rate(bill))
+        bill_cost[recognised.isoformat()[:7]] += cost
+    for pre in _records(company, "prepayments"):
+        if pre.get("is_deleted") or str(pre.get("status", "")).lower() in NON_POSTING:
+            continue
+        documents[("prepayment", pre["id"])] = Document(
+            "prepayment",
+            pre["id"],
+            (pre.get("currency") or BASE).upper(),
+            _rate(pre),
+            ZERO,
+            _day(pre["date"]),
+            pre.get("company_id") or pre.get("person_id"),
+        )
+
+    # money: receipt rows of live groups on posting documents
+    for group in _records(company, "receipts"):
+        if group.get("is_deleted"):
+            continue
+        for row in group.get("receipts") or []:
+            amount = Decimal(row["sum"] or 0)
+            day = _day(row.get("date") or group["date"])
+            doc_type = row.get("sales_doc_type") or group.get("sales_doc_type")
+            if _ids(row.get("prepayment_id")):
+                doc = documents.get(("prepayment", _ids(row["prepayment_id"])[0]))
+                if doc is not None:
+                    doc.received += amount
+                    doc.rows.append((day, amount))
+                continue
+            if doc_type == "bills":
+                doc = documents.get(("bill", row["invoice_id"]))
+            elif doc_type == "invoices":
+                doc = sales.get(row["invoice_id"])
+            else:
+                continue  # expense claims are not open items
+            if doc is not None:
+                doc.settled += amount
+                doc.rows.append((day, amount))
+
+    # prepayment set-offs: the final invoice's prepayment_sum over the prepayments it lists
+    finals = sorted(
+        (
+            inv
+            for inv in invoices
+            if ("invoice", inv["id"]) in documents and Decimal(inv.get("prepayment_sum") or 0)
+        ),
+        key=lambda inv: (_day(inv["date"]), inv["id"]),
+    )
+    for inv in finals:
+        final = documents[("invoice", inv["id"])]
+        left = Decimal(inv["prepayment_sum"])
+        listed = [
+            documents[("prepayment", p)]
+            for p in _ids(inv.get("prepayment_id"))
+            if ("prepayment", p) in documents
+        ]
+        listed.sort(key=lambda p: (p.day, p.id))
+        for k, pre in enumerate(listed):
+            held = sum((a for d, a in pre.rows if d <= final.day), ZERO) - pre.consumed
+            take = left if k == len(listed) - 1 else min(left, max(held, ZERO))
+            pre.consumed += take
+            final.settled += take
+            left -= take
+
+    # credit allocations, in credit date order, each up to what the credited invoice has open then
+    credits = sorted(
+        (doc for doc in documents.values() if doc.kind == "credit_invoice"),
+        key=lambda d: (d.day, d.id),
+    )
+    by_id = {inv["id"]: inv for inv in invoices}
+    for credit in credits:
+        left = -credit.total
+        for target_id in sorted(_ids(by_id[credit.id].get("credited_invoices"))):
+            target = documents.get(("invoice", target_id))
+            if target is None or target.currency != credit.currency or left <= 0:
+                continue
+            later_money = sum((a for d, a in target.rows if d > credit.day), ZERO)
+            open_then = target.total - (target.settled - later_money)
+            take = min(left, max(open_then, ZERO))
+            target.settled += take
+            credit.used += take
+            left -= take
+    return Oracle(documents, deleted_bills, dict(bill_cost))
+
+
+@pytest.fixture(scope="module")
+def oracle(shared_simulator) -> Oracle:
+    return build_oracle(shared_simulator.company(TENANT))
+
+
+@pytest.fixture(scope="module")
+def warehouse(built_warehouse: Path):
+    connection = duckdb.connect(str(built_warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def _rows(connection, sql: str) -> list[tuple]:
+    return connection.execute(sql, [TENANT]).fetchall()
+
+
+def _differences(expected: dict, actual: dict) -> list[str]:
+    keys = sorted(set(expected) | set(actual), key=str)
+    return [
+        f"{k}: expected {expected.get(k)}, built {actual.get(k)}"
+        for k in keys
+        if expected.get(k, ZERO) != actual.get(k, ZERO)
+    ]
+
+
+def test_invoice_amount_due_matches_the_oracle(oracle: Oracle, warehouse) -> None:
+    expected = {d.id: d.open for d in oracle.documents.values() if d.kind == "invoice"}
+    actual = dict(
+        _rows(
+            warehouse,
+            'select cast(id as bigint), "amountDue" from accounting.invoices where tenant_id = ?',
+        )
+    )
+    assert expected, "the simulator's company has no invoices"
+    assert not _differences(expected, actual)
+
+
+def test_credit_note_remaining_credit_matches_the_oracle(oracle: Oracle, warehouse) -> None:
+    expected = {d.id: -d.open for d in oracle.documents.values() if d.kind == "credit_invoice"}
+    actual = dict(
+        _rows(
+            warehouse,
+            'select cast(id as bigint), "remainingCredit" from accounting.credit_notes where tenant_id = ?',
+        )
+    )
+    assert expected, "the simulator's company has no credit invoices"
+    assert not _differences(expected, actual)
+
+
+def test_bill_balances_match_the_oracle_and_deleted_bills_are_void(
+    oracle: Oracle, warehouse
+) -> None:
+    built = _rows(
+        warehouse,
+        'select cast(id as bigint), "currencyBalance", balance, status, hg_deleted from accounting.bills where tenant_id = ?',
+    )
+    live = {row[0]: (row[1], row[2]) for row in built if not row[4]}
+    expected = {d.id: (d.open, d.open_base) for d in oracle.documents.values() if d.kind == "bill"}
+    assert not _differences(expected, live)
+    deleted = [row for row in built if row[4]]
+    assert {row[0] for row in deleted} <= oracle.deleted_bills
+    assert all(row[1] == 0 and row[2] == 0 and row[3] == "Void" for row in deleted), deleted
+
+
+def test_customer_and_vendor_balances_match_the_oracle(oracle: Oracle, warehouse) -> None:
+    customers: dict[int, Decimal] = defaultdict(Decimal)
+    vendors: dict[int, Decimal] = defaultdict(Decimal)
+    for doc in oracle.documents.values():
+        if doc.kind in ("invoice", "credit_invoice"):
+            customers[doc.party] += doc.open_base
+        elif doc.kind == "bill":
+            vendors[doc.party] += doc.open_base
+    built_customers = dict(
+        _rows(
+            warehouse,
+            "select cast(id as bigint), balance from accounting.customers where tenant_id = ?",
+        )
+    )
+    built_vendors = dict(
+        _rows(
+            warehouse,
+            "select cast(id as bigint), balance from accounting.vendors where tenant_id = ?",
+        )
+    )
+    # a document's customer may be a deleted contact (not in customers): compare the customers listed
+    assert not _differences(
+        {k: v for k, v in customers.items() if k in built_customers}, built_customers
+    )
+    assert not _differences({k: v for k, v in vendors.items() if k in built_vendors}, built_vendors)
+
+
+def test_ledger_ar_ap_and_prepayment_liability_match_the_oracle(oracle: Oracle, warehouse) -> None:
+    balances = dict(
+        _rows(
+            warehouse,
+            """
+            select account_id, sum(signed_amount_base)
+            from staging.int_scoro__general_ledger
+            where tenant_id = ? and account_id in ('accounts_receivable', 'accounts_payable', 'customer_prepayments')
+            group by account_id
+            """,
+        )
+    )
+    docs = oracle.documents.values()
+    assert balances.get("accounts_receivable", ZERO) == sum(
+        (d.open_base for d in docs if d.kind in ("invoice", "credit_invoice")), ZERO
+    )
+    assert -balances.get("accounts_payable", ZERO) == sum(
+        (d.open_base for d in docs if d.kind == "bill"), ZERO
+    )
+    assert -balances.get("customer_prepayments", ZERO) == sum(
+        (d.open_base for d in docs if d.kind == "prepayment"), ZERO
+    )
+    per_prepayment = dict(
+        _rows(
+            warehouse,
+            """
+            select document_id, -sum(signed_amount)
+            from staging.int_scoro__general_ledger
+            where tenant_id = ? and account_id = 'customer_prepayments'
+            group by document_id
+            """,
+        )
+    )
+    expected = {d.id: d.open for d in docs if d.kind == "prepayment" and (d.received or d.consumed)}
+    assert not _differences(expected, per_prepayment)
+
+
+def test_bill_cost_lands_in_the_recognition_month(oracle: Oracle, warehouse) -> None:
+    built = dict(
+        _rows(
+            warehouse,
+            """
+            select strftime(transaction_date, '%Y-%m'), sum(signed_amount_base)
+            from staging.int_scoro__general_ledger
+            where
+                tenant_id = ? and document_type = 'bill' and account_classification = 'income_statement'
+                and account_id <> 'fx_rounding'
+            group by 1
+            """,
+        )
+    )
+    assert oracle.bill_cost_by_month
+    assert not _differences(oracle.bill_cost_by_month, built)
+
+
+def test_the_simulator_truth_of_open_items_matches_the_marts(shared_simulator, warehouse) -> None:
+    company = shared_simulator.company(TENANT)
+    if not hasattr(company, "open_items"):
+        pytest.skip("this simulator has no Company.open_items()")
+    truth = company.open_items()
+    assert truth
