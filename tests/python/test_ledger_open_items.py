@@ -30,7 +30,7 @@ NON_POSTING = {"draft", "void", "cancelled"}
 
 
 def to_base(amount: Decimal, rate: Decimal) -> Decimal:
-    """amount / rate, half away from zero, to cents (Decimal's ROUND_HALF_UP rounds ties away from 0)."""
+    """amount / rate to cents, ties away from zero (what Decimal's ROUND_HALF_UP does)."""
     return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -266,7 +266,8 @@ def test_credit_note_remaining_credit_matches_the_oracle(oracle: Oracle, warehou
     actual = dict(
         _rows(
             warehouse,
-            'select cast(id as bigint), "remainingCredit" from accounting.credit_notes where tenant_id = ?',
+            'select cast(id as bigint), "remainingCredit" from accounting.credit_notes'
+            " where tenant_id = ?",
         )
     )
     assert expected, "the simulator's company has no credit invoices"
@@ -278,7 +279,8 @@ def test_bill_balances_match_the_oracle_and_deleted_bills_are_void(
 ) -> None:
     built = _rows(
         warehouse,
-        'select cast(id as bigint), "currencyBalance", balance, status, hg_deleted from accounting.bills where tenant_id = ?',
+        'select cast(id as bigint), "currencyBalance", balance, status, hg_deleted'
+        " from accounting.bills where tenant_id = ?",
     )
     live = {row[0]: (row[1], row[2]) for row in built if not row[4]}
     expected = {d.id: (d.open, d.open_base) for d in oracle.documents.values() if d.kind == "bill"}
@@ -308,7 +310,7 @@ def test_customer_and_vendor_balances_match_the_oracle(oracle: Oracle, warehouse
             "select cast(id as bigint), balance from accounting.vendors where tenant_id = ?",
         )
     )
-    # a document's customer may be a deleted contact (not in customers): compare the customers listed
+    # a document's customer may be a deleted contact, not in customers: compare those listed
     assert not _differences(
         {k: v for k, v in customers.items() if k in built_customers}, built_customers
     )
@@ -322,7 +324,9 @@ def test_ledger_ar_ap_and_prepayment_liability_match_the_oracle(oracle: Oracle, 
             """
             select account_id, sum(signed_amount_base)
             from staging.int_scoro__general_ledger
-            where tenant_id = ? and account_id in ('accounts_receivable', 'accounts_payable', 'customer_prepayments')
+            where
+                tenant_id = ?
+                and account_id in ('accounts_receivable', 'accounts_payable', 'customer_prepayments')
             group by account_id
             """,
         )
@@ -360,7 +364,8 @@ def test_bill_cost_lands_in_the_recognition_month(oracle: Oracle, warehouse) -> 
             select strftime(transaction_date, '%Y-%m'), sum(signed_amount_base)
             from staging.int_scoro__general_ledger
             where
-                tenant_id = ? and document_type = 'bill' and account_classification = 'income_statement'
+                tenant_id = ? and document_type = 'bill'
+                and account_classification = 'income_statement'
                 and account_id <> 'fx_rounding'
             group by 1
             """,
