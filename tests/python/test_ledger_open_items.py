@@ -326,7 +326,9 @@ def test_ledger_ar_ap_and_prepayment_liability_match_the_oracle(oracle: Oracle, 
             from staging.int_scoro__general_ledger
             where
                 tenant_id = ?
-                and account_id in ('accounts_receivable', 'accounts_payable', 'customer_prepayments')
+                and account_id in (
+                    'accounts_receivable', 'accounts_payable', 'customer_prepayments'
+                )
             group by account_id
             """,
         )
