@@ -546,14 +546,25 @@ setoff_legs as (
         documents.entity_name,
         documents.project_id,
         documents.finance_object_id
-    from setoffs
+    from (
+        -- each set-off once on the final invoice and once on the prepayment (two equality joins, no OR)
+        select
+            setoffs.*,
+            setoffs.invoice_id as leg_document_id,
+            'receivable' as leg_side
+        from setoffs
+        union all
+        select
+            setoffs.*,
+            setoffs.prepayment_id as leg_document_id,
+            'prepayment' as leg_side
+        from setoffs
+    ) as setoffs
     inner join documents
         on
             setoffs.tenant_id = documents.tenant_id
-            and (
-                (documents.document_type <> 'prepayment' and setoffs.invoice_id = documents.document_id)
-                or (documents.document_type = 'prepayment' and setoffs.prepayment_id = documents.document_id)
-            )
+            and setoffs.leg_document_id = documents.document_id
+            and setoffs.leg_side = documents.open_item_side
     where setoffs.setoff_amount <> 0
 ),
 
@@ -711,17 +722,24 @@ credit_legs as (
         documents.entity_name,
         documents.project_id,
         documents.finance_object_id
-    from credit_allocations
+    from (
+        select
+            credit_allocations.*,
+            credit_allocations.invoice_id as leg_document_id,
+            'invoice' as leg_document_type
+        from credit_allocations
+        union all
+        select
+            credit_allocations.*,
+            credit_allocations.credit_invoice_id as leg_document_id,
+            'credit_invoice' as leg_document_type
+        from credit_allocations
+    ) as credit_allocations
     inner join documents
         on
             credit_allocations.tenant_id = documents.tenant_id
-            and (
-                (documents.document_type = 'invoice' and credit_allocations.invoice_id = documents.document_id)
-                or (
-                    documents.document_type = 'credit_invoice'
-                    and credit_allocations.credit_invoice_id = documents.document_id
-                )
-            )
+            and credit_allocations.leg_document_id = documents.document_id
+            and credit_allocations.leg_document_type = documents.document_type
     where credit_allocations.allocated_amount > 0
 ),
 

@@ -23,6 +23,10 @@ allocations as (
     select * from {{ ref('int_scoro__document_allocations') }}
 ),
 
+document_open_items as (
+    select * from {{ ref('int_scoro__document_open_items') }}
+),
+
 currency_rates as (
     select * from {{ ref('int_scoro__currency_rates') }}
 ),
@@ -44,13 +48,21 @@ month_numbers as (
     cross join (select 0 as digit union all select 1 union all select 2) as hundreds
 ),
 
+-- Open foreign-currency documents, with the date they were settled (no month end from then on is open).
 foreign_documents as (
-    select *
+    select
+        documents.*,
+        document_open_items.settled_on
     from documents
+    left join document_open_items
+        on
+            documents.tenant_id = document_open_items.tenant_id
+            and documents.document_type = document_open_items.document_type
+            and documents.document_id = document_open_items.document_id
     where
-        open_item_side in ('receivable', 'payable')
-        and currency <> '{{ base_currency }}'
-        and total_amount <> 0
+        documents.open_item_side in ('receivable', 'payable')
+        and documents.currency <> '{{ base_currency }}'
+        and documents.total_amount <> 0
 ),
 
 foreign_banks as (
@@ -131,6 +143,7 @@ document_months as (
         on
             foreign_documents.tenant_id = revaluation_dates.tenant_id
             and foreign_documents.document_date <= revaluation_dates.month_end
+            and (foreign_documents.settled_on is null or revaluation_dates.month_end < foreign_documents.settled_on)
     left join allocations
         on
             foreign_documents.tenant_id = allocations.tenant_id
