@@ -67,6 +67,8 @@ class Simulator:
         self.limiter = RateLimiter(rate_limit_per_second, daily_limit)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # this simulator's request handler (a class per simulator: it knows its simulator)
+        self.handler_class: type[_Handler] = type("Handler", (_Handler,), {"sim": self})
 
     @property
     def rate_limit_per_second(self) -> int:
@@ -91,8 +93,7 @@ class Simulator:
     # ---- lifecycle ---------------------------------------------------------------------
 
     def _make_server(self, port: int, host: str) -> ThreadingHTTPServer:
-        handler = type("Handler", (_Handler,), {"sim": self})
-        server = ThreadingHTTPServer((host, port), handler)
+        server = ThreadingHTTPServer((host, port), self.handler_class)
         server.daemon_threads = True
         return server
 
@@ -280,6 +281,8 @@ def _error(status: int, message: str) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     sim: Simulator
     protocol_version = "HTTP/1.1"
+    # keep-alive answers otherwise wait ~40 ms for the client's delayed ACK (Nagle)
+    disable_nagle_algorithm = True
     server_version = "ScoroSimulator/1.0"
     timeout = 120  # drop idle keep-alive connections
 
