@@ -15,16 +15,18 @@ import threading
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pipelines.scoro.schema import MODULES
-from pipelines.simulator.core import GONE, ID_BASE, MODULE_NAMES, Record
+from pipelines.simulator.core import GONE, ID_BASE, Record
 from pipelines.simulator.generator import Agency
-from pipelines.simulator.timeline import ZERO, line_amounts, mix, money, site_exact
-from pipelines.simulator.wire import Encoder, truth_rows
+from pipelines.simulator.shapes import Shapes
+from pipelines.simulator.spec import MODULE_NAMES, MODULES
+from pipelines.simulator.timeline import ZERO, line_amounts, mix, money, site_exact, site_today
+from pipelines.simulator.truth import Truth, TruthRenderer
+from pipelines.simulator.wire import Encoder
 
 DELETED_WINDOW = timedelta(days=30)
 MUTATED = ("contacts", "products", "projects", "invoices", "bills", "receipts")
@@ -32,7 +34,11 @@ _HAS_MODIFIED = {m for m in MODULE_NAMES if "modified_date" in MODULES[m].fields
 
 
 class Company:
-    """A tenant's data as the API serves it, plus what a correct mirror of it holds."""
+    """A tenant's data as the API serves it, plus what a correct mirror of it holds.
+
+    ``as_of`` (default: today in the site's zone) is the company's last business day: every
+    generated date is relative to it, so the same seed and ``as_of`` give the same company.
+    ``shapes`` chooses the SDK's alternative shapes (see ``shapes.py``)."""
 
     def __init__(
         self,
@@ -41,12 +47,14 @@ class Company:
         seed: int = 42,
         scale: float = 1,
         site_timezone: str = "Europe/Tallinn",
-        anchor: datetime | None = None,
+        as_of: date | None = None,
+        shapes: Shapes | None = None,
     ) -> None:
         self.tenant = tenant
         self.tz = ZoneInfo(site_timezone)
-        self.agency = Agency(seed, scale, tenant, anchor or datetime.now(UTC))
-        self.encoder = Encoder(self.agency.seed, self.tz)
+        self.as_of = as_of or site_today(self.tz)
+        self.agency = Agency(seed, scale, tenant, self.as_of)
+        self.encoder = Encoder(self.agency.seed, self.tz, shapes or Shapes())
         self._lock = threading.RLock()
         self._overlay: dict[str, dict[int, Record]] = {m: {} for m in MODULE_NAMES}
         self._overlay_order: dict[str, list[int]] = {m: [] for m in MODULE_NAMES}
@@ -105,6 +113,14 @@ class Company:
 
     def encode(self, module: str, record: Record, *, view: bool) -> dict[str, Any]:
         return self.encoder.record(module, record, view=view)
+
+    @property
+    def shapes(self) -> Shapes:
+        return self.encoder.shapes
+
+    @shapes.setter
+    def shapes(self, shapes: Shapes) -> None:
+        self.encoder.shapes = shapes
 
     def _static(self, module: str) -> Any:
         if module not in self._irregular:
@@ -179,29 +195,27 @@ class Company:
 
     # ---- truth -------------------------------------------------------------------------
 
-    def truth(self) -> dict[str, list[dict[str, Any]]]:
-        """Rows a correct mirror of this tenant holds after a sync now, by raw table name."""
-        out: dict[str, list[dict[str, Any]]] = {}
+    def truth(self) -> Truth:
+        """Rows a correct mirror of this tenant holds after a sync now, by raw table name
+        (``truth.table_keys`` names the columns that identify a row of each table)."""
+        render = TruthRenderer(self.encoder)
+        out = render.empty()
         cutoff = self._cutoff()
         with self._lock:
             for module in MODULE_NAMES:
-                spec = MODULES[module]
-                out.setdefault(spec.table, [])
-                for child in spec.children.values():
-                    out.setdefault(child.table, [])
                 for index in range(self.count(module)):
                     rec = self.current(module, index)
                     if rec is None:
                         continue
                     deleted = bool(rec.get("is_deleted"))
                     if "_swept" in rec:  # purged: a full sweep flags the row last seen alive
-                        rows = truth_rows(
+                        rows = render.rows(
                             module, rec["_swept"], view_header=True, view_children=True
                         )
                     elif deleted and rec["deleted_date"].timestamp() < cutoff:
                         continue
                     else:
-                        rows = truth_rows(
+                        rows = render.rows(
                             module,
                             rec,
                             view_header=not deleted,
@@ -322,7 +336,7 @@ class _Mutation:
             rec["_swept"] = swept
             self.co._put(module, index, rec)
             self.touched[module].add(index)
-            purged.append(rec[MODULES[module].primary_key])
+            purged.append(rec[MODULES[module].key])
         return purged
 
     # -- picking and storing
@@ -342,7 +356,7 @@ class _Mutation:
         rec["modified_date"] = self.now
         self.co._put(module, index, rec)
         self.touched[module].add(index)
-        record_id = rec[MODULES[module].primary_key]
+        record_id = rec[MODULES[module].key]
         lists = self.result[module]
         if action != "changed" or all(record_id not in ids for ids in lists.values()):
             lists[action].append(record_id)
@@ -418,6 +432,7 @@ class _Mutation:
             "is_deleted": False,
             "deleted_date": None,
             "receipts": [row],
+            "custom_fields": self.ag.receipt_fields(group_id),
         }
         self._store("receipts", index, rec, "added")
         self._pay(row, amount)

@@ -15,7 +15,7 @@ import math
 import random
 import sys
 from array import array
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -77,10 +77,10 @@ RECEIPT_SLOT = {entry: pos for pos, entry in enumerate(RECEIPT_PATTERN)}
 class AgencyCore:
     """Counts, ids, record states and payment classes: everything cheap, no record bodies."""
 
-    def __init__(self, seed: int, scale: float, tenant: str, anchor: datetime) -> None:
+    def __init__(self, seed: int, scale: float, tenant: str, as_of: date) -> None:
         self.seed = mix(seed, tag(tenant))
         self.tenant = tenant
-        self.tl = Timeline(anchor)
+        self.tl = Timeline(as_of)
         rounds = max(1, round(10 * scale))
         masters = max(1, round(math.sqrt(scale)))
         n_projects = max(3, math.ceil(2.5 * rounds))
@@ -201,7 +201,8 @@ class AgencyCore:
         }
 
     def _master_created(self, module: str, index: int) -> int:
-        day = date(2023, 1, 2) + timedelta(days=(index * 360) // self.count[module])
+        first = self.tl.doc_start - timedelta(days=365)
+        day = first + timedelta(days=(index * 360) // self.count[module])
         return self.tl.created_ts(day, mix(self.seed, tag("created:" + module), index))
 
     def _doc_date(self, module: str, index: int) -> date:
@@ -209,26 +210,49 @@ class AgencyCore:
 
     # ---- payment classes ---------------------------------------------------------------
 
+    def _too_recent_to_be_paid(self, module: str, index: int) -> bool:
+        """Payments come 3–30 days after the document date, never after the as-of day."""
+        return self._doc_date(module, index) > self.tl.days_before(PAYMENT_DAYS)
+
+    def _kept_open(self, index: int) -> bool:
+        """Every fifth ordinary invoice of the last five months stays unpaid, so that each
+        30-day overdue bucket holds open invoices whatever the as-of day."""
+        return (
+            index % 30 < 22
+            and index % 5 == 0
+            and (self._doc_date("invoices", index) > self.tl.days_before(150))
+        )
+
     def invoice_class(self, index: int) -> str:
         if index >= self.count["invoices"]:
             return "unpaid"
         if index % 150 == 149:
             return "gone"
+        if self._kept_open(index):
+            return "unpaid"
         u = self._u("invoices", index)
         if u < 30:
             return "deleted"
         if index % 30 < 22 and u < 100 and self.credit_original(index) is not None:
             return "credit_paid" if u % 2 == 0 else "credit_open"
-        if u < 200:
+        if u < 200 or self._too_recent_to_be_paid("invoices", index):
             return "unpaid"
         if u < 300:
             return "partial"
         return "payment_deleted" if u < 315 else "full"
 
+    def _paid_in_full(self, index: int) -> bool:
+        return (
+            index % 150 != 149
+            and self._u("invoices", index) >= 315
+            and not self._kept_open(index)
+            and not self._too_recent_to_be_paid("invoices", index)
+        )
+
     def credit_original(self, index: int) -> int | None:
         """The invoice a credit invoice credits: the nearest earlier fully paid one."""
         for j in range(index - 1, max(-1, index - 60), -1):
-            if j % 150 != 149 and self._u("invoices", j) >= 315:
+            if self._paid_in_full(j):
                 return j
         return None
 
@@ -238,7 +262,7 @@ class AgencyCore:
         u = self._u("bills", index)
         if u < 30:
             return "deleted"
-        if u < 180:
+        if u < 180 or self._too_recent_to_be_paid("bills", index):
             return "unpaid"
         if u < 240:
             return "partial"
@@ -250,6 +274,8 @@ class AgencyCore:
         if module == "bills":
             return self.bill_class(index)
         if index >= self.count["prepayments"]:
+            return "unpaid"
+        if self._too_recent_to_be_paid("prepayments", index):
             return "unpaid"
         return "unpaid" if self._u("prepayments", index) < 300 else "full"
 
@@ -286,6 +312,7 @@ class AgencyCore:
 
 
 BLOCK = 4096
+PAYMENT_DAYS = 31  # the last payment of a document comes at most this long after its date
 LINE_COUNTS = (1, 2, 3, 4, 4, 5, 5, 6)  # lines per sales document: 3.75 on average
 DELETABLE = ("quotes", "orders", "purchaseOrders", "contacts", "products", "projects")
 PHASES = ("Discovery", "Production", "Launch")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -42,12 +42,15 @@ from pipelines.simulator.timeline import (
     utc,
 )
 
+WORK_TYPES = ("Billable", "Billable", "Fixed fee", "Non-billable")
+LINE_TAGS = (("rush",), ("rush", "weekend"), ("reused",))
+
 
 class Agency(Masters):
     """Deterministic record generator for one tenant."""
 
-    def __init__(self, seed: int, scale: float, tenant: str, anchor: datetime) -> None:
-        super().__init__(seed, scale, tenant, anchor)
+    def __init__(self, seed: int, scale: float, tenant: str, as_of: date) -> None:
+        super().__init__(seed, scale, tenant, as_of)
         for name in ("contact", "product", "project", "sales_deal", "purchase_deal"):
             setattr(self, name, lru_cache(maxsize=4096)(getattr(self, name)))
         for name in DOCUMENTS + ("receipts",):
@@ -233,8 +236,20 @@ class Agency(Masters):
             "project_name": proj["project_name"] if proj else None,
             "dates": None,
             "depot_amounts": None,
+            "custom_fields": self._line_fields(line_id),
             "_vat_sum": line_vat,
         }
+
+    def _line_fields(self, line_id: int) -> list[Record]:
+        """Line-level custom fields: a work type on some lines, a multi-select on a few."""
+        h = mix(self.seed, tag("line-fields"), line_id)
+        out = []
+        if h % 10 < 4:
+            out.append(self._cf("c_work_type", WORK_TYPES[(h >> 8) % len(WORK_TYPES)]))
+        if h % 100 >= 90:
+            tags = LINE_TAGS[(h >> 16) % len(LINE_TAGS)]
+            out.append(self._cf("c_line_tags", list(tags)))
+        return out
 
     def _contact_name_by_id(self, contact_id: int) -> str:
         return self.contact(contact_id - ID_BASE["contacts"] - 1)["search_name"]
@@ -352,7 +367,11 @@ class Agency(Masters):
             status=status,
             number=index + 1,
         )
-        confirmed = head["created_date"] + timedelta(days=2) if accepted else None
+        confirmed = (
+            min(head["created_date"] + timedelta(days=2), head["modified_date"])
+            if accepted
+            else None
+        )
         return {
             **head,
             "confirmed_date": confirmed,
@@ -373,7 +392,7 @@ class Agency(Masters):
         deal = self.sales_deal("quotes", quote)
         day = self._doc_date("orders", index)
         lines = self.deal_lines(self.id_of("orders", index), deal, day, sale=True)
-        old = day < date(2024, 3, 1) and index % 3 == 0
+        old = day < self.tl.doc_start + timedelta(days=60) and index % 3 == 0
         head = self.header(
             "orders",
             index,
@@ -384,7 +403,7 @@ class Agency(Masters):
             day=day,
             lines=lines,
             description=deal["description"],
-            status="completed" if day < date(2025, 10, 1) else "inprogress",
+            status="completed" if day < self.tl.days_before(60) else "inprogress",
             number=index + 1,
         )
         return {
@@ -473,7 +492,11 @@ class Agency(Masters):
             "accounting_period_from": None,
             "accounting_period_to": None,
             "pay_now_link": None,
-            "shipment_date": ZERO_DATE if day < date(2024, 2, 1) and index % 4 == 0 else None,
+            "shipment_date": (
+                ZERO_DATE
+                if day < self.tl.doc_start + timedelta(days=31) and index % 4 == 0
+                else None
+            ),
             "credited_invoices": credited,
             "lines": lines,
             "custom_fields": custom,
@@ -535,7 +558,7 @@ class Agency(Masters):
         day = self._doc_date("purchaseOrders", index)
         lines = self.deal_lines(self.id_of("purchaseOrders", index), deal, day, sale=False)
         for line in lines:
-            line["is_settled"] = day < date(2025, 11, 1)
+            line["is_settled"] = day < self.tl.days_before(30)
         order = 8 * (index // 4) + index % 4
         head = self.header(
             "purchaseOrders",
@@ -630,7 +653,15 @@ class Agency(Masters):
                 self.receipt_row(group_id * 10 + k, module, doc, day, amount)
                 for k, (day, amount) in enumerate(rows)
             ],
+            "custom_fields": self.receipt_fields(group_id),
         }
+
+    def receipt_fields(self, group_id: int) -> list[Record]:
+        """The bank statement reference, on about half of the receipt groups."""
+        h = mix(self.seed, tag("receipt-fields"), group_id)
+        if h % 2:
+            return []
+        return [self._cf("c_payment_reference", f"RF{(h >> 4) % 10**8:08d}")]
 
     @staticmethod
     def receipt_row(row_id: int, module: str, doc: Record, day: date, amount: Decimal) -> Record:

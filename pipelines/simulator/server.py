@@ -3,7 +3,7 @@
 Data calls: ``POST /api/v2/{module}/list`` and ``POST /api/v2/{module}/view/{id}``.
 Control surface (no apiKey, never rate limited, never faulted): ``POST /_sim/mutate``,
 ``POST /_sim/purge``, ``POST /_sim/limits``, ``GET|POST /_sim/stats``, ``GET|POST /_sim/faults``,
-``GET /_sim/health``.
+``GET|POST /_sim/shapes``, ``GET /_sim/health``.
 """
 
 from __future__ import annotations
@@ -12,15 +12,17 @@ import contextlib
 import json
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pipelines.scoro.schema import MODULES
 from pipelines.simulator.company import Company
 from pipelines.simulator.control import Faults, RateLimiter, Stats
+from pipelines.simulator.shapes import Shapes
+from pipelines.simulator.spec import MODULES
+from pipelines.simulator.timeline import site_today
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
@@ -51,13 +53,20 @@ class Simulator:
         rate_limit_per_second: int = 20,
         daily_limit: int | None = None,
         site_timezone: str = "Europe/Tallinn",
-        anchor: datetime | None = None,
+        as_of: date | None = None,
+        shapes: Shapes | None = None,
     ) -> None:
         self.tenants = dict(tenants or DEFAULT_TENANTS)
         self.site_timezone = ZoneInfo(site_timezone)
+        self.as_of = as_of or site_today(self.site_timezone)
         self._companies = {
             tenant: Company(
-                tenant, seed=seed, scale=scale, site_timezone=site_timezone, anchor=anchor
+                tenant,
+                seed=seed,
+                scale=scale,
+                site_timezone=site_timezone,
+                as_of=self.as_of,
+                shapes=shapes,
             )
             for tenant in self.tenants
         }
@@ -67,6 +76,8 @@ class Simulator:
         self.limiter = RateLimiter(rate_limit_per_second, daily_limit)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # this simulator's request handler (a class per simulator: it knows its simulator)
+        self.handler_class: type[_Handler] = type("Handler", (_Handler,), {"sim": self})
 
     @property
     def rate_limit_per_second(self) -> int:
@@ -88,11 +99,19 @@ class Simulator:
         """The company of ``tenant`` (the first tenant when omitted)."""
         return self._companies[tenant or next(iter(self._companies))]
 
+    @property
+    def shapes(self) -> Shapes:
+        return self.company().shapes
+
+    @shapes.setter
+    def shapes(self, shapes: Shapes) -> None:
+        for company in self._companies.values():
+            company.shapes = shapes
+
     # ---- lifecycle ---------------------------------------------------------------------
 
     def _make_server(self, port: int, host: str) -> ThreadingHTTPServer:
-        handler = type("Handler", (_Handler,), {"sim": self})
-        server = ThreadingHTTPServer((host, port), handler)
+        server = ThreadingHTTPServer((host, port), self.handler_class)
         server.daemon_threads = True
         return server
 
@@ -197,7 +216,7 @@ class Simulator:
 
     def _encode(self, company: Company, module: str, record: Any, *, view: bool) -> Any:
         out = company.encode(module, record, view=view)
-        bad = self.faults.malformations(module, record[MODULES[module].primary_key])
+        bad = self.faults.malformations(module, record[MODULES[module].key])
         out.update(bad)
         return out
 
@@ -205,7 +224,11 @@ class Simulator:
         """The ``/_sim/...`` surface for out-of-process tests."""
         body = json.loads(raw or b"{}") if method == "POST" else {}
         if path == "/_sim/health":
-            return {"tenants": list(self.tenants)}
+            return {"tenants": list(self.tenants), "as_of": self.as_of.isoformat()}
+        if path == "/_sim/shapes":
+            if method == "POST":
+                self.shapes = self.shapes.with_changes(body)
+            return self.shapes.as_dict()
         if path == "/_sim/stats":
             if body.get("reset"):
                 self.stats.reset()
@@ -280,6 +303,8 @@ def _error(status: int, message: str) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     sim: Simulator
     protocol_version = "HTTP/1.1"
+    # keep-alive answers otherwise wait ~40 ms for the client's delayed ACK (Nagle)
+    disable_nagle_algorithm = True
     server_version = "ScoroSimulator/1.0"
     timeout = 120  # drop idle keep-alive connections
 

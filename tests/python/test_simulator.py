@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import socket
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
-from pipelines.scoro.schema import MODULES
-from pipelines.simulator import Company, Simulator
+import pipelines.simulator.__main__ as simulator_cli
+from pipelines.simulator import Company, Shapes, Simulator
+from pipelines.simulator import shapes as shapes_module
+from pipelines.simulator.spec import MODULES, table_keys
 
 TENANT, KEY = "demo-agency", "demo-api-key"
 BODY = {"apiKey": KEY, "company_account_id": TENANT, "lang": "eng", "request": {}}
@@ -61,7 +67,7 @@ def list_all(sim: Simulator, module: str, per_page: int = 100, **body: Any) -> l
 
 
 def ids(records: list[dict], module: str) -> list[int]:
-    return [int(r[MODULES[module].primary_key]) for r in records]
+    return [int(r[MODULES[module].key]) for r in records]
 
 
 def is_true(value: Any) -> bool:
@@ -99,7 +105,7 @@ def test_list_leaves_lines_null_and_view_fills_them(sim: Simulator) -> None:
     for module in ("contacts", "projects"):
         record = call(sim, module, per_page=1).json()["data"][0]
         assert record["custom_fields"] is None
-        key = record[MODULES[module].primary_key]
+        key = record[MODULES[module].key]
         assert isinstance(call(sim, module, f"view/{key}").json()["data"]["custom_fields"], list)
     assert call(sim, "invoices", "view/999999").status_code == 404
 
@@ -273,19 +279,24 @@ def test_loose_formats_are_spread_over_records(sim: Simulator) -> None:
     assert any(u["birthday"] == "0000-00-00" for u in users)
 
 
-def test_same_seed_same_data() -> None:
-    first = Simulator(seed=11).start()
-    second = Simulator(seed=11).start()
-    third = Simulator(seed=12).start()
+def test_same_seed_and_as_of_same_data() -> None:
+    as_of = date(2025, 6, 30)
+    first = Simulator(seed=11, as_of=as_of).start()
+    second = Simulator(seed=11, as_of=as_of).start()
+    third = Simulator(seed=12, as_of=as_of).start()
+    later = Simulator(seed=11, as_of=as_of + timedelta(days=1)).start()
+    sims = (first, second, third, later)
     try:
         for module in ("invoices", "contacts", "receipts", "bills"):
-            pages = [call(s, module, per_page=100).json()["data"] for s in (first, second, third)]
+            pages = [call(s, module, per_page=100).json()["data"] for s in sims]
             assert pages[0] == pages[1]
-            assert pages[0] != pages[2]
-        view = [call(s, "invoices", "view/4010").json() for s in (first, second)]
+            assert pages[0] != pages[2] and pages[0] != pages[3]
+        view = [call(s, "invoices", "view/4010").json()["data"] for s in sims]
         assert view[0] == view[1]
+        moved = date.fromisoformat(view[3]["date"]) - date.fromisoformat(view[0]["date"])
+        assert moved == timedelta(days=1)  # the company moves with its as-of day
     finally:
-        for s in (first, second, third):
+        for s in sims:
             s.stop()
 
 
@@ -333,9 +344,7 @@ def test_truth_is_typed_and_consistent() -> None:
     company = Company(TENANT, seed=42, scale=1)
     truth = company.truth()
     check_consistency(truth)
-    tables = {spec.table for spec in MODULES.values()}
-    tables |= {child.table for spec in MODULES.values() for child in spec.children.values()}
-    assert tables == set(truth)
+    assert set(table_keys()) == set(truth)
     invoices = truth["invoices"]
     assert 280 <= len(invoices) <= 300 and 900 <= len(truth["invoice_lines"]) <= 1200
     assert all(isinstance(r["sum"], Decimal) and isinstance(r["id"], int) for r in invoices)
@@ -432,3 +441,384 @@ def test_scale_1000_pages_are_generated_on_demand() -> None:
     assert ids_ == sorted(ids_) and ids_[0] > 4000 + 99_000
     assert elapsed < 5, elapsed
     assert peak < 100 * 2**20, peak
+
+
+# ---- an oracle independent of the loader -------------------------------------------------
+
+SIMULATOR_PACKAGE = Path(__file__).resolve().parents[2] / "pipelines" / "simulator"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module":
+            names |= {a.value for a in node.args if isinstance(a, ast.Constant)}
+    return names
+
+
+def test_the_simulator_never_imports_the_loader() -> None:
+    files = sorted(SIMULATOR_PACKAGE.glob("**/*.py"))
+    assert len(files) >= 10
+    for path in files:
+        loader = {n for n in _imported_modules(path) if n.startswith("pipelines.scoro")}
+        assert not loader, f"{path.name} imports the loader: {sorted(loader)}"
+        assert "pipelines.scoro" not in path.read_text(), path.name
+    # and at run time: serving and rendering the truth load nothing of the loader
+    probe = (
+        "import sys\n"
+        "from pipelines.simulator import Simulator\n"
+        "import pipelines.simulator.__main__\n"
+        "sim = Simulator().start()\n"
+        "sim.company().truth()\n"
+        "sim.stop()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pipelines.scoro')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_catalogue_covers_every_generated_field() -> None:
+    """Every key of every record (and of their list elements) is declared in the catalogue:
+    otherwise the simulator would send a field whose mirror value no one states."""
+    company = Company(TENANT, seed=42, scale=1)
+    assert set(MODULES) == set(company.modules)
+    for module in company.modules:
+        spec = MODULES[module]
+        declared = set(spec.fields) | set(spec.children) | set(spec.nested)
+        for index in range(company.count(module)):
+            record = company.current(module, index)
+            if record is None:
+                continue
+            keys = {k for k in record if not k.startswith("_")}
+            assert keys <= declared, (module, keys - declared)
+            for name, child in spec.children.items():
+                items = record.get(name)
+                if isinstance(items, list):
+                    for item in items:
+                        if isinstance(item, dict) and child.scalar is None:
+                            extra = set(item) - set(child.fields) - set(child.children)
+                            assert not {k for k in extra if not k.startswith("_")}, (module, extra)
+
+
+def shaped(**switches: bool) -> Simulator:
+    """A simulator with every shape switch off except ``switches``."""
+    return Simulator(
+        scale=1,
+        seed=42,
+        rate_limit_per_second=100_000,
+        shapes=Shapes.plain().with_changes(switches),
+    ).start()
+
+
+def rows_of(truth: dict[str, list[dict]], table: str, column: str, value: Any) -> list[dict]:
+    return [r for r in truth[table] if r[column] == value]
+
+
+def custom_field_rows(items: Any, parent: dict[str, Any]) -> list[dict]:
+    """The agreed layout of a custom field list or record (CONVENTIONS: id, name, value, type;
+    a list or object value as JSON text with sorted keys)."""
+    if isinstance(items, dict):  # a record keyed by field id
+        pairs = [
+            (key, item if isinstance(item, dict) else {"value": item})
+            for key, item in items.items()
+        ]
+    else:
+        pairs = [(item["id"], item) for item in items]
+    out = []
+    for key, item in pairs:
+        value = item["value"]
+        if isinstance(value, list | dict):
+            value = json.dumps(value, sort_keys=True)
+        row = {**parent, "id": item.get("id", key), "value": value}
+        if "name" in item:
+            row.update(name=item["name"], type=item["type"])
+        out.append(row)
+    return sorted(out, key=lambda r: str(r["id"]))
+
+
+def truth_subset(rows: list[dict], columns: set[str]) -> list[dict]:
+    return sorted(
+        ({k: v for k, v in r.items() if k in columns} for r in rows), key=lambda r: str(r["id"])
+    )
+
+
+def test_shape_custom_field_modules_as_objects() -> None:
+    with shaped(modules_as_objects=True) as sim:
+        truth = sim.company(TENANT).truth()
+        fields_ = call(sim, "customFields", per_page=100).json()["data"]
+        assert truth.table_keys["custom_field_modules"] == ["custom_field_id", "_index"]
+        seen_title_only = False
+        for field_ in fields_:
+            modules = field_["modules"]
+            assert modules and all(isinstance(m, dict) for m in modules)
+            expected = []
+            for position, module in enumerate(modules):
+                assert {"id", "title", "path", "full_path", "parent_module_id"} <= set(module)
+                seen_title_only |= not module["path"]
+                expected.append(
+                    {
+                        "custom_field_id": field_["id"],
+                        "_index": position,
+                        "module_name": module["path"] or module["title"],
+                        "module_id": int(module["id"]),
+                        "title": module["title"],
+                        "path": module["path"],
+                        "full_path": module["full_path"],
+                        "parent_module_id": module["parent_module_id"],
+                        **({"status": module["status"]} if "status" in module else {}),
+                    }
+                )
+            got = rows_of(truth, "custom_field_modules", "custom_field_id", field_["id"])
+            assert sorted(got, key=lambda r: r["_index"]) == expected
+        assert seen_title_only  # a custom module without a path is named by its title
+    with shaped() as plain:
+        truth = plain.company(TENANT).truth()
+        fields_ = call(plain, "customFields", per_page=100).json()["data"]
+        assert all(isinstance(m, str) for f in fields_ for m in f["modules"])
+        names = {(f["id"], m) for f in fields_ for m in f["modules"]}
+        got = {(r["custom_field_id"], r["module_name"]) for r in truth["custom_field_modules"]}
+        assert got == names and len(names) == len(truth["custom_field_modules"])
+        assert truth.table_keys["custom_field_modules"] == ["custom_field_id", "module_name"]
+
+
+def test_shape_child_lists_keyed_by_position() -> None:
+    with shaped(position_keyed_lists=True) as sim:
+        company = sim.company(TENANT)
+        truth = company.truth()
+        contacts = list_all(sim, "contacts")
+        gaps = 0
+        for contact in contacts:
+            addresses = contact["addresses"]
+            contact_id = int(contact["contact_id"])
+            got = sorted(
+                rows_of(truth, "contact_addresses", "contact_id", contact_id),
+                key=lambda r: r["_index"],
+            )
+            if isinstance(addresses, dict):
+                keys = sorted(int(k) for k in addresses)
+                gaps += keys != list(range(len(keys)))
+                expected = [{**addresses[str(k)], "_index": k} for k in keys]
+            else:
+                expected = [{**a, "_index": i} for i, a in enumerate(addresses)]
+            assert (
+                [{k: r[k] for k in expected[0]} for r in got] == expected if got else not expected
+            )
+        assert gaps
+        objects = 0
+        for invoice in list_all(sim, "invoices")[:60]:
+            view = call(sim, "invoices", f"view/{invoice['id']}").json()["data"]
+            lines = view["lines"]
+            if isinstance(lines, dict):
+                objects += 1
+                lines = [lines[k] for k in sorted(lines, key=int)]
+            got = rows_of(truth, "invoice_lines", "invoice_id", int(view["id"]))
+            assert sorted(int(line["id"]) for line in lines) == sorted(r["id"] for r in got)
+        assert objects
+    with shaped() as plain:
+        contacts = list_all(plain, "contacts")
+        assert all(isinstance(c["addresses"], list) for c in contacts)
+
+
+def test_shape_custom_fields_as_record() -> None:
+    with shaped(custom_fields_as_record=True) as sim:
+        truth = sim.company(TENANT).truth()
+        forms = set()
+        for contact in list_all(sim, "contacts")[:40]:
+            view = call(sim, "contacts", f"view/{contact['contact_id']}").json()["data"]
+            items = view["custom_fields"]
+            contact_id = int(view["contact_id"])
+            if items:
+                assert isinstance(items, dict)
+                forms.add(isinstance(next(iter(items.values())), dict))
+            expected = custom_field_rows(items, {"contact_id": contact_id})
+            got = rows_of(truth, "contact_custom_fields", "contact_id", contact_id)
+            columns = set(expected[0]) if expected else set()
+            assert truth_subset(got, columns) == expected
+            if expected and "name" not in expected[0]:  # the short form has no name or type
+                assert all(r.get("name") is None for r in got)
+        assert forms == {True, False}  # both the short and the full form are sent
+
+
+def test_shape_product_custom_fields_filled_by_view() -> None:
+    with shaped(product_custom_fields=True) as sim:
+        truth = sim.company(TENANT).truth()
+        products = list_all(sim, "products")
+        assert all(p["custom_fields"] is None for p in products)
+        filled = 0
+        for product in products:
+            view = call(sim, "products", f"view/{product['product_id']}").json()["data"]
+            product_id = int(view["product_id"])
+            expected = custom_field_rows(view["custom_fields"], {"product_id": product_id})
+            got = rows_of(truth, "product_custom_fields", "product_id", product_id)
+            assert sorted(got, key=lambda r: r["id"]) == expected
+            filled += bool(expected)
+        assert filled >= 5
+    with shaped() as plain:
+        assert all("custom_fields" not in p for p in list_all(plain, "products"))
+        view = call(plain, "products", "view/101").json()["data"]
+        assert "custom_fields" not in view
+        assert plain.company(TENANT).truth()["product_custom_fields"] == []
+
+
+def test_shape_receipt_custom_fields_filled_by_view() -> None:
+    with shaped(receipt_custom_fields=True) as sim:
+        truth = sim.company(TENANT).truth()
+        groups = list_all(sim, "receipts")
+        assert all(g["custom_fields"] is None for g in groups)
+        filled = 0
+        for group in groups[:40]:
+            view = call(sim, "receipts", f"view/{group['id']}").json()["data"]
+            group_id = int(view["id"])
+            expected = custom_field_rows(view["custom_fields"], {"receipt_group_id": group_id})
+            got = rows_of(truth, "receipt_custom_fields", "receipt_group_id", group_id)
+            assert sorted(got, key=lambda r: r["id"]) == expected
+            filled += bool(expected)
+        assert 5 <= filled < 40
+    with shaped() as plain:
+        assert all("custom_fields" not in g for g in list_all(plain, "receipts"))
+        assert plain.company(TENANT).truth()["receipt_custom_fields"] == []
+
+
+def test_shape_line_custom_fields() -> None:
+    documents = {"invoices": "invoice", "bills": "bill", "orders": "order", "quotes": "quote"}
+    with shaped(line_custom_fields=True) as sim:
+        truth = sim.company(TENANT).truth()
+        for module, one in documents.items():
+            table, lines_table = f"{one}_line_custom_fields", f"{one}_lines"
+            assert all("custom_fields" not in r for r in truth[lines_table])
+            json_values = 0
+            for record in list_all(sim, module)[:25]:
+                view = call(sim, module, f"view/{record['id']}").json()["data"]
+                doc_id = int(view["id"])
+                expected = []
+                for line in view["lines"]:
+                    parent = {f"{one}_id": doc_id, "line_id": int(line["id"])}
+                    expected += custom_field_rows(line["custom_fields"], parent)
+                key = lambda r: (r["line_id"], r["id"])  # noqa: E731
+                got = rows_of(truth, table, f"{one}_id", doc_id)
+                assert sorted(got, key=key) == sorted(expected, key=key)
+                json_values += sum(r["value"].startswith("[") for r in got)
+            assert truth[table]
+            if module == "invoices":
+                assert json_values  # a multi-select value lands as JSON text
+    with shaped() as plain:
+        view = call(plain, "invoices", "view/4001").json()["data"]
+        assert all("custom_fields" not in line for line in view["lines"])
+        assert not plain.company(TENANT).truth()["invoice_line_custom_fields"]
+
+
+def test_shape_birthdays_without_a_year() -> None:
+    with shaped(yearless_birthdays=True) as sim:
+        truth = sim.company(TENANT).truth()
+        for module, key, table in (
+            ("contacts", "contact_id", "contacts"),
+            ("users", "id", "users"),
+        ):
+            rows = {r[key]: r for r in truth[table]}
+            yearless = 0
+            for record in list_all(sim, module):
+                birthday, row = record["birthday"], rows[int(record[key])]
+                if birthday is None or birthday == "0000-00-00":
+                    assert row["birthday"] is None and row["birthday_month_day"] is None
+                elif birthday.startswith("0000-"):
+                    yearless += 1
+                    assert row["birthday"] is None and row["birthday_month_day"] == birthday[5:]
+                else:
+                    assert row["birthday"] == date.fromisoformat(birthday)
+                    assert row["birthday_month_day"] == birthday[5:]
+            assert yearless, module
+    with shaped() as plain:
+        truth = plain.company(TENANT).truth()
+        assert not any(
+            (c["birthday"] or "").startswith("0000-") and c["birthday"] != "0000-00-00"
+            for c in list_all(plain, "contacts")
+        )
+        assert all("birthday_month_day" not in r for r in truth["contacts"] + truth["users"])
+
+
+def test_shapes_over_the_control_surface_and_the_command_line() -> None:
+    with Simulator() as sim:
+        url = f"{sim.url}/_sim/shapes"
+        assert requests.get(url, timeout=5).json()["data"] == Shapes().as_dict()
+        changed = requests.post(url, json={"line_custom_fields": False}, timeout=5).json()
+        assert changed["data"]["line_custom_fields"] is False
+        view = call(sim, "invoices", "view/4001").json()["data"]
+        assert all("custom_fields" not in line for line in view["lines"])
+        bad = requests.post(url, json={"no_such_switch": True}, timeout=5)
+        assert bad.status_code == 400 and "no_such_switch" in bad.json()["messages"]["error"][0]
+    args = simulator_cli.parser().parse_args(
+        ["--plain-shapes", "--line-custom-fields", "--as-of", "2025-06-30"]
+    )
+    assert shapes_module.from_arguments(args) == Shapes.plain().with_changes(
+        {"line_custom_fields": True}
+    )
+    assert args.as_of == date(2025, 6, 30)
+    defaults = shapes_module.from_arguments(simulator_cli.parser().parse_args([]))
+    assert defaults == Shapes()
+    assert defaults.product_custom_fields and not defaults.modules_as_objects
+    off = simulator_cli.parser().parse_args(["--no-yearless-birthdays"])
+    assert not shapes_module.from_arguments(off).yearless_birthdays
+
+
+# ---- the company runs up to its as-of day ------------------------------------------------
+
+
+def overdue_buckets(truth: dict[str, list[dict]], as_of: date) -> dict[str, int]:
+    credited = {r["invoice_id"] for r in truth["invoice_credited_invoices"]}
+    buckets: dict[str, int] = defaultdict(int)
+    for invoice in truth["invoices"]:
+        if invoice["is_deleted"] or invoice["id"] in credited or invoice["receivable_sum"] <= 0:
+            continue
+        late = (as_of - invoice["deadline"]).days
+        bucket = "current" if late <= 0 else "1-30" if late <= 30 else "31-60" if late <= 60 else ""
+        buckets[bucket or ("61-90" if late <= 90 else "90+")] += 1
+    return buckets
+
+
+@pytest.mark.parametrize("as_of", [None, date(2025, 3, 31)])
+@pytest.mark.parametrize("tenant", [TENANT, "second-agency"])
+def test_the_company_runs_up_to_its_as_of_day(as_of: date | None, tenant: str) -> None:
+    company = Company(tenant, seed=42, scale=1, as_of=as_of)
+    today = datetime.now(ZoneInfo("Europe/Tallinn")).date()
+    assert company.as_of == (as_of or today)
+    truth = company.truth()
+    documents = [r for m in ("invoices", "bills", "orders", "quotes") for r in truth[m]]
+    assert max(r["date"] for r in documents) >= company.as_of - timedelta(days=7)
+    assert min(r["date"] for r in documents) <= company.as_of - timedelta(days=700)
+    assert all(r["date"] <= company.as_of for r in documents)
+    assert all(r["date"] <= company.as_of for r in truth["receipt_rows"] + truth["receipts"])
+    now = datetime.now(UTC)
+    for table in ("invoices", "bills", "contacts", "receipts", "quotes", "purchase_orders"):
+        for row in truth[table]:
+            for column in ("created_date", "modified_date", "deleted_date", "confirmed_date"):
+                assert row.get(column) is None or row[column] <= now, (table, column)
+    buckets = overdue_buckets(truth, company.as_of)
+    assert {"current", "1-30", "31-60", "61-90", "90+"} <= set(buckets), buckets
+    check_consistency(truth)
+
+
+def test_keep_alive_answers_are_not_held_back_by_nagle() -> None:
+    """Without TCP_NODELAY each keep-alive answer waits ~40 ms for the client's delayed ACK
+    (``python -m pipelines.simulator.bench`` measures the difference)."""
+    with Simulator() as sim:
+        handler = sim.handler_class
+        seen: list[int] = []
+        original = handler.setup
+
+        def setup(self: Any) -> None:
+            original(self)
+            seen.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        handler.setup = setup  # type: ignore[method-assign]
+        with requests.Session() as session:
+            for record_id in (4001, 4002, 4003):
+                url = f"{sim.url}/api/v2/invoices/view/{record_id}"
+                assert session.post(url, json=BODY, timeout=5).status_code == 200
+        assert len(seen) == 1 and seen[0] != 0  # one connection, kept alive, no Nagle
