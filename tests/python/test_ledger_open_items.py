@@ -11,9 +11,10 @@ the GL's AR, AP and customer prepayments, and the cost of bills per recognition 
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from conftest import TENANT
+from conftest import REPO, TENANT
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -52,6 +53,17 @@ class Document:
     consumed: Decimal = ZERO  # prepayments: set off by final invoices
     used: Decimal = ZERO  # credit invoices: allocated to invoices
     rows: list[tuple[date, Decimal]] = field(default_factory=list)
+    # every settlement leg: (date, order, allocation id, amount, money's base value or None)
+    legs: list[tuple[date, int, str, Decimal, Decimal | None]] = field(default_factory=list)
+
+    def leg_bases(self) -> dict[str, Decimal]:
+        """Each leg's base amount at the document's rate, cumulative in (date, order, id) order."""
+        out, cumulative = {}, ZERO
+        for _day, _order, key, amount, _cash in sorted(self.legs, key=lambda leg: leg[:3]):
+            before = to_base(cumulative, self.rate)
+            cumulative += amount
+            out[key] = to_base(cumulative, self.rate) - before
+        return out
 
     @property
     def open(self) -> Decimal:
@@ -97,6 +109,25 @@ class Oracle:
     documents: dict[tuple[str, int], Document]
     deleted_bills: set[int]
     bill_cost_by_month: dict[str, Decimal]
+    deferred_revenue: Decimal = ZERO
+
+    def realised_fx(self) -> Decimal:
+        """Debit-positive realised exchange difference: money or set-off worth another base amount
+        than the documents it settles, at their own rates."""
+        total = ZERO
+        pairs: dict[str, list[tuple[Document, Decimal]]] = defaultdict(list)
+        for doc in self.documents.values():
+            bases = doc.leg_bases()
+            sign = -1 if doc.kind == "bill" else 1
+            for _day, _order, key, _amount, cash in doc.legs:
+                if cash is not None:
+                    total += sign * (bases[key] - cash)
+                elif not key.startswith("receipt_row"):
+                    pairs[key].append((doc, bases[key]))
+        for legs in pairs.values():
+            # the settled leg (+) is credited at its rate, the other (−) debited at its own
+            total += sum((base for _doc, base in legs), ZERO)
+        return total
 
 
 def build_oracle(company: Any) -> Oracle:
@@ -155,28 +186,34 @@ def build_oracle(company: Any) -> Oracle:
         )
 
     # money: receipt rows of live groups on posting documents
+    rates = _seed_rates()
     for group in _records(company, "receipts"):
         if group.get("is_deleted"):
             continue
+        paying: list[tuple[dict, Document, Decimal, date]] = []
         for row in group.get("receipts") or []:
             amount = Decimal(row["sum"] or 0)
             day = _day(row.get("date") or group["date"])
             doc_type = row.get("sales_doc_type") or group.get("sales_doc_type")
             if _ids(row.get("prepayment_id")):
                 doc = documents.get(("prepayment", _ids(row["prepayment_id"])[0]))
-                if doc is not None:
-                    doc.received += amount
-                    doc.rows.append((day, amount))
-                continue
-            if doc_type == "bills":
+            elif doc_type == "bills":
                 doc = documents.get(("bill", row["invoice_id"]))
             elif doc_type == "invoices":
                 doc = sales.get(row["invoice_id"])
             else:
                 continue  # expense claims are not open items
-            if doc is not None:
+            if doc is not None and amount:
+                paying.append((row, doc, amount, day))
+        cash = _cash_bases(group, paying, rates)
+        for row, doc, amount, day in paying:
+            if doc.kind == "prepayment":
+                doc.received += amount
+            else:
                 doc.settled += amount
-                doc.rows.append((day, amount))
+            doc.rows.append((day, amount))
+            key = f"receipt_row-{group['id']}-{row['receipt_id']}"
+            doc.legs.append((day, 2, key, amount, cash.get(row["receipt_id"])))
 
     # prepayment set-offs: the final invoice's prepayment_sum over the prepayments it lists
     finals = sorted(
@@ -202,6 +239,9 @@ def build_oracle(company: Any) -> Oracle:
             pre.consumed += take
             final.settled += take
             left -= take
+            key = f"prepayment_setoff-{final.id}-{pre.id}"
+            final.legs.append((final.day, 1, key, take, None))
+            pre.legs.append((final.day, 1, key, -take, None))
 
     # credit allocations, in credit date order, each up to what the credited invoice has open then
     credits = sorted(
@@ -221,7 +261,98 @@ def build_oracle(company: Any) -> Oracle:
             target.settled += take
             credit.used += take
             left -= take
-    return Oracle(documents, deleted_bills, dict(bill_cost))
+            if take:
+                key = f"credit_allocation-{credit.id}-{target.id}"
+                target.legs.append((credit.day, 3, key, take, None))
+                credit.legs.append((credit.day, 3, key, -take, None))
+    return Oracle(documents, deleted_bills, dict(bill_cost), _deferred_revenue(invoices, documents))
+
+
+def _seed_rates() -> dict[str, list[tuple[date, Decimal]]]:
+    """The shipped rates (seeds/scoro_currency_rates.csv, rows for every tenant), by currency."""
+    rates: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+    with (REPO / "seeds" / "scoro_currency_rates.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            if not row["tenant_id"]:
+                rates[row["currency"].upper()].append(
+                    (date.fromisoformat(row["rate_date"]), Decimal(row["rate"]))
+                )
+    return {currency: sorted(values) for currency, values in rates.items()}
+
+
+def _rate_on(rates: dict, currency: str, day: date) -> Decimal | None:
+    known = [rate for start, rate in rates.get(currency, []) if start <= day]
+    return known[-1] if known else None
+
+
+def _cash_bases(group: dict, paying: list, rates: dict) -> dict[int, Decimal]:
+    """Rows of a group whose money is in another currency than the documents it pays: the money's
+    base value per row (the group sum spread pro rata over the rows, cumulative cents)."""
+    currency = (group.get("currency") or "").upper()
+    doc_currencies = {doc.currency for _row, doc, _a, _d in paying}
+    total = sum((amount for _row, _doc, amount, _d in paying), ZERO)
+    money = Decimal(group.get("sum") or 0)
+    if (
+        not currency
+        or len(doc_currencies) != 1
+        or currency in doc_currencies
+        or not total
+        or not money
+    ):
+        return {}
+    if currency == BASE:
+        money_base = money
+    else:
+        rate = _rate_on(rates, currency, _day(group["date"]))
+        if rate is None:
+            return {}
+        money_base = to_base(money, rate)
+    out, cumulative = {}, ZERO
+    for row, _doc, amount, _paid_on in sorted(paying, key=lambda item: item[0]["receipt_id"]):
+        before = (money_base * cumulative / total).quantize(CENT, rounding=ROUND_HALF_UP)
+        cumulative += amount
+        after = (money_base * cumulative / total).quantize(CENT, rounding=ROUND_HALF_UP)
+        out[row["receipt_id"]] = after - before
+    return out
+
+
+def _month_end(day: date, months_later: int) -> date:
+    month = day.month - 1 + months_later
+    year, month = day.year + month // 12, month % 12 + 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _deferred_revenue(invoices: list[dict], documents: dict) -> Decimal:
+    """Revenue of invoices with an accounting period not yet recognised today: each line's base
+    amount less its equal monthly shares of the month ends passed (cumulative cents)."""
+    today, deferred = date.today(), ZERO
+    for inv in invoices:
+        kind = "credit_invoice" if _ids(inv.get("credited_invoices")) else "invoice"
+        start, end = inv.get("accounting_period_from"), inv.get("accounting_period_to")
+        if (
+            (kind, inv["id"]) not in documents
+            or not isinstance(start, date)
+            or not isinstance(end, date)
+        ):
+            continue
+        day = _day(inv["date"])
+        if (
+            start > end
+            or (start.replace(day=1) == end.replace(day=1) == day.replace(day=1))
+            or day > today
+        ):
+            continue
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        passed = sum(1 for k in range(months) if _month_end(start, k) <= today)
+        rate = _rate(inv)
+        lines = [line for line in inv.get("lines") or [] if not line.get("is_internal")]
+        amounts = [Decimal(line["sum"]) for line in lines]
+        amounts.append(Decimal(inv["sum"]) - sum(amounts, ZERO))
+        for amount in amounts:
+            base = to_base(amount, rate)
+            deferred += base - (base * passed / months).quantize(CENT, rounding=ROUND_HALF_UP)
+    return deferred
 
 
 @pytest.fixture(scope="module")
@@ -375,6 +506,24 @@ def test_bill_cost_lands_in_the_recognition_month(oracle: Oracle, warehouse) -> 
     )
     assert oracle.bill_cost_by_month
     assert not _differences(oracle.bill_cost_by_month, built)
+
+
+def test_realised_fx_and_deferred_revenue_match_the_oracle(oracle: Oracle, warehouse) -> None:
+    balances = dict(
+        _rows(
+            warehouse,
+            """
+            select account_id, sum(signed_amount_base)
+            from staging.int_scoro__general_ledger
+            where
+                tenant_id = ? and account_id in ('fx_gain_loss', 'deferred_revenue')
+                and transaction_date <= current_date
+            group by account_id
+            """,
+        )
+    )
+    assert balances.get("fx_gain_loss", ZERO) == oracle.realised_fx()
+    assert -balances.get("deferred_revenue", ZERO) == oracle.deferred_revenue
 
 
 def test_the_simulator_truth_of_open_items_matches_the_marts(shared_simulator, warehouse) -> None:
