@@ -38,9 +38,9 @@ posted_allocations as (
     from allocations
     where
         allocation_type in ('{{ allocation_types | join("', '") }}')
-        {% if document_types is not none -%}
+        {% if document_types is not none %}
         and document_type in ('{{ document_types | join("', '") }}')
-        {%- endif %}
+        {% endif %}
 ),
 
 -- The document each settlement settles: its one leg, or the leg being paid off (the invoice, not

@@ -109,7 +109,7 @@ posting_documents as (
         {% endif %}
         coalesce(documents.company_name, documents.person_name) as entity_name,
         documents.description,
-        {% if deferral == 'accounting_period' -%}
+        {% if deferral == 'accounting_period' %}
         case
             when
                 documents.accounting_period_from is not null
@@ -134,16 +134,16 @@ posting_documents as (
                     'month'
                 ) }} + 1
         end as recognition_months
-        {%- elif deferral == 'recognition_date' -%}
+        {% elif deferral == 'recognition_date' %}
         case
             when documents.recognition_date is not null and cast(documents.recognition_date as date) <> cast(documents.date as date)
                 then cast(documents.recognition_date as date)
         end as recognition_start,
         1 as recognition_months
-        {%- else -%}
+        {% else %}
         cast(null as date) as recognition_start,
         cast(null as {{ dbt.type_int() }}) as recognition_months
-        {%- endif %}
+        {% endif %}
     from documents
     where
         not documents.is_deleted
@@ -436,15 +436,15 @@ entry_legs as (
         all_legs.leg_sort,
         all_legs.leg,
         all_legs.leg = 'counterparty' as is_counterparty_side,
-        {% if deferral is not none -%}
+        {% if deferral is not none %}
         case
             when all_legs.is_deferrable and posting_documents.recognition_start is not null
                 then '{{ deferral_account }}'
             else all_legs.account_id
         end as account_id,
-        {%- else -%}
+        {% else %}
         all_legs.account_id,
-        {%- endif %}
+        {% endif %}
         all_legs.amount_signed,
         all_legs.amount_base_signed,
         all_legs.project_id,
@@ -467,16 +467,7 @@ entry_legs as (
 {% if deferral is not none %}
 -- Month numbers 0..239 (portable: no generate_series).
 month_numbers as (
-    select tens.digit * 10 + units.digit + hundreds.digit * 100 as month_number
-    from (
-        select 0 as digit union all select 1 union all select 2 union all select 3 union all select 4
-        union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
-    ) as units
-    cross join (
-        select 0 as digit union all select 1 union all select 2 union all select 3 union all select 4
-        union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
-    ) as tens
-    cross join (select 0 as digit union all select 1 union all select 2) as hundreds
+    {{ accounting_month_numbers() }}
 ),
 
 -- The recognition dates of each deferred document: each month end of its accounting period, or
@@ -487,13 +478,13 @@ recognition_dates as (
         posting_documents.document_id,
         posting_documents.recognition_months,
         month_numbers.month_number + 1 as recognition_number,
-        {% if deferral == 'accounting_period' -%}
+        {% if deferral == 'accounting_period' %}
         cast({{ dbt.last_day(
             dbt.dateadd('month', 'month_numbers.month_number', 'posting_documents.recognition_start'), 'month'
         ) }} as date) as recognition_date
-        {%- else -%}
+        {% else %}
         posting_documents.recognition_start as recognition_date
-        {%- endif %}
+        {% endif %}
     from posting_documents
     inner join month_numbers
         on month_numbers.month_number < posting_documents.recognition_months
@@ -599,10 +590,10 @@ posted_legs as (
         end as amount_sign
     from (
         select * from entry_legs
-        {% if deferral is not none -%}
+        {% if deferral is not none %}
         union all
         select * from recognition_legs
-        {%- endif %}
+        {% endif %}
     ) as unioned_legs
     where amount_signed <> 0 or amount_base_signed <> 0
 ),

@@ -1,4 +1,4 @@
--- One row per settlement leg: a receipt row, prepayment set-off, credit allocation or unallocated cash, per document it moves.
+-- One row per settlement leg (receipt row, prepayment set-off, credit allocation, unallocated cash) per document moved.
 {#
     Each settlement (allocation_id) has one leg per document whose open item it moves:
       receipt_row        money received or paid on an invoice, credit invoice (refund), bill,
@@ -296,7 +296,9 @@ receipt_legs as (
             when cross_cash_total is null then amount
             else
                 {{ accounting_round_division('cross_cash_total * group_cumulative_amount', 'rows_amount') }}
-                - {{ accounting_round_division('cross_cash_total * (group_cumulative_amount - amount)', 'rows_amount') }}
+                - {{ accounting_round_division(
+                    'cross_cash_total * (group_cumulative_amount - amount)', 'rows_amount'
+                ) }}
         end as cash_amount,
         case
             when cross_cash_total_base is not null
@@ -421,7 +423,7 @@ prepayment_received as (
             setoff_pairs.tenant_id = receipt_legs.tenant_id
             and setoff_pairs.prepayment_id = receipt_legs.document_id
             and receipt_legs.document_type = 'prepayment'
-            and receipt_legs.allocation_date <= setoff_pairs.invoice_date
+            and setoff_pairs.invoice_date >= receipt_legs.allocation_date
     where setoff_pairs.n_prepayments > 1
     group by setoff_pairs.tenant_id, setoff_pairs.invoice_id, setoff_pairs.prepayment_id
 ),
@@ -439,8 +441,8 @@ prepayment_consumed_before as (
             and setoff_pairs.prepayment_id = earlier.prepayment_id
             and earlier.n_prepayments = 1
             and (
-                earlier.invoice_date < setoff_pairs.invoice_date
-                or (earlier.invoice_date = setoff_pairs.invoice_date and earlier.invoice_id < setoff_pairs.invoice_id)
+                setoff_pairs.invoice_date > earlier.invoice_date
+                or (setoff_pairs.invoice_date = earlier.invoice_date and setoff_pairs.invoice_id > earlier.invoice_id)
             )
     where setoff_pairs.n_prepayments > 1
     group by setoff_pairs.tenant_id, setoff_pairs.invoice_id, setoff_pairs.prepayment_id
@@ -455,8 +457,9 @@ setoff_waterfall as (
                     when
                         coalesce(prepayment_received.received_amount, 0)
                         - coalesce(prepayment_consumed_before.consumed_amount, 0) > 0
-                        then coalesce(prepayment_received.received_amount, 0)
-                        - coalesce(prepayment_consumed_before.consumed_amount, 0)
+                        then
+                            coalesce(prepayment_received.received_amount, 0)
+                            - coalesce(prepayment_consumed_before.consumed_amount, 0)
                     else 0
                 end
             ) over (
@@ -470,8 +473,9 @@ setoff_waterfall as (
             when
                 coalesce(prepayment_received.received_amount, 0)
                 - coalesce(prepayment_consumed_before.consumed_amount, 0) > 0
-                then coalesce(prepayment_received.received_amount, 0)
-                - coalesce(prepayment_consumed_before.consumed_amount, 0)
+                then
+                    coalesce(prepayment_received.received_amount, 0)
+                    - coalesce(prepayment_consumed_before.consumed_amount, 0)
             else 0
         end as available
     from setoff_pairs
@@ -498,7 +502,8 @@ setoffs as (
         case
             when n_prepayments = 1 then setoff_total
             when prepayment_order = n_prepayments
-                then setoff_total - case when available_before < setoff_total then available_before else setoff_total end
+                then
+                    setoff_total - case when available_before < setoff_total then available_before else setoff_total end
             when setoff_total - available_before <= 0 then 0
             when setoff_total - available_before < available then setoff_total - available_before
             else available
@@ -597,6 +602,25 @@ credit_pairs as (
     where credits.total_amount < 0
 ),
 
+-- Money and set-offs on invoices.
+invoice_settlements as (
+    select
+        tenant_id,
+        document_id,
+        allocation_date,
+        amount
+    from receipt_legs
+    where document_type = 'invoice'
+    union all
+    select
+        tenant_id,
+        document_id,
+        allocation_date,
+        amount
+    from setoff_legs
+    where document_type = 'invoice'
+),
+
 -- The credited invoice's open amount on the credit's date, before credits: total − set-offs −
 -- receipts dated on or before it.
 credit_pair_open as (
@@ -606,17 +630,11 @@ credit_pair_open as (
         credit_pairs.invoice_id,
         credit_pairs.invoice_total - coalesce(sum(settled.amount), 0) as open_before_credits
     from credit_pairs
-    left join (
-        select tenant_id, document_id, allocation_date, amount from receipt_legs
-        where document_type = 'invoice'
-        union all
-        select tenant_id, document_id, allocation_date, amount from setoff_legs
-        where document_type = 'invoice'
-    ) as settled
+    left join invoice_settlements as settled
         on
             credit_pairs.tenant_id = settled.tenant_id
             and credit_pairs.invoice_id = settled.document_id
-            and settled.allocation_date <= credit_pairs.credit_date
+            and credit_pairs.credit_date >= settled.allocation_date
     group by credit_pairs.tenant_id, credit_pairs.credit_invoice_id, credit_pairs.invoice_id, credit_pairs.invoice_total
 ),
 
@@ -815,7 +833,9 @@ final as (
             case
                 when prepayment_total is not null and prepayment_total <> 0 and prepayment_vat_total <> 0
                     then
-                        {{ accounting_round_division('document_cumulative_amount * prepayment_vat_total', 'prepayment_total') }}
+                        {{ accounting_round_division(
+                            'document_cumulative_amount * prepayment_vat_total', 'prepayment_total'
+                        ) }}
                         - {{ accounting_round_division(
                             '(document_cumulative_amount - amount) * prepayment_vat_total', 'prepayment_total'
                         ) }}

@@ -36,16 +36,7 @@ accounts as (
 ),
 
 month_numbers as (
-    select tens.digit * 10 + units.digit + hundreds.digit * 100 as month_number
-    from (
-        select 0 as digit union all select 1 union all select 2 union all select 3 union all select 4
-        union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
-    ) as units
-    cross join (
-        select 0 as digit union all select 1 union all select 2 union all select 3 union all select 4
-        union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
-    ) as tens
-    cross join (select 0 as digit union all select 1 union all select 2) as hundreds
+    {{ accounting_month_numbers() }}
 ),
 
 -- Open foreign-currency documents, with the date they were settled (no month end from then on is open).
@@ -104,9 +95,15 @@ tenant_starts as (
         tenant_id,
         min(start_date) as start_date
     from (
-        select tenant_id, document_date as start_date from foreign_documents
+        select
+            tenant_id,
+            document_date as start_date
+        from foreign_documents
         union all
-        select tenant_id, allocation_date as start_date from bank_movements
+        select
+            tenant_id,
+            allocation_date as start_date
+        from bank_movements
     ) as starts
     group by tenant_id
 ),
@@ -143,13 +140,13 @@ document_months as (
         on
             foreign_documents.tenant_id = revaluation_dates.tenant_id
             and foreign_documents.document_date <= revaluation_dates.month_end
-            and (foreign_documents.settled_on is null or revaluation_dates.month_end < foreign_documents.settled_on)
+            and (foreign_documents.settled_on is null or foreign_documents.settled_on > revaluation_dates.month_end)
     left join allocations
         on
             foreign_documents.tenant_id = allocations.tenant_id
             and foreign_documents.document_type = allocations.document_type
             and foreign_documents.document_id = allocations.document_id
-            and allocations.allocation_date <= revaluation_dates.month_end
+            and revaluation_dates.month_end >= allocations.allocation_date
     group by
         foreign_documents.tenant_id,
         foreign_documents.document_type,
@@ -251,7 +248,7 @@ revaluations as (
 
 entries as (
     select
-        revaluations.*,
+        *,
         false as is_reversal,
         month_end as transaction_date
     from revaluations
@@ -260,7 +257,7 @@ entries as (
     union all
 
     select
-        revaluations.*,
+        *,
         true as is_reversal,
         cast({{ dbt.dateadd('day', 1, 'month_end') }} as date) as transaction_date
     from revaluations
@@ -269,7 +266,7 @@ entries as (
 
 legs as (
     select
-        entries.*,
+        *,
         1 as line_index,
         revaluation_account_id as account_id,
         side_sign * adjustment_base * case when is_reversal then -1 else 1 end as signed_amount_base
@@ -278,7 +275,7 @@ legs as (
     union all
 
     select
-        entries.*,
+        *,
         2 as line_index,
         '{{ var("scoro_fx_unrealised_gain_loss_account") }}' as account_id,
         -side_sign * adjustment_base * case when is_reversal then -1 else 1 end as signed_amount_base
@@ -320,9 +317,7 @@ final as (
         cast(finance_object_id as {{ dbt.type_bigint() }}) as finance_object_id,
         cast(null as {{ dbt.type_bigint() }}) as document_line_id
     from legs
-    {% if not var('scoro_revalue_foreign_currency', true) -%}
-    where false
-    {%- endif %}
+    where {{ 'true' if var('scoro_revalue_foreign_currency', true) else 'false' }}
 )
 
 select * from final

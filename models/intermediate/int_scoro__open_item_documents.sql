@@ -41,15 +41,30 @@ document_finance_objects as (
         document_id,
         max(finance_object_id) as finance_object_id
     from (
-        select tenant_id, 'invoices' as scoro_module, invoice_id as document_id, finance_object_id, is_internal
+        select
+            tenant_id,
+            'invoices' as scoro_module,
+            invoice_id as document_id,
+            finance_object_id,
+            is_internal
         from invoice_lines
         where not is_deleted
         union all
-        select tenant_id, 'bills' as scoro_module, bill_id as document_id, finance_object_id, is_internal
+        select
+            tenant_id,
+            'bills' as scoro_module,
+            bill_id as document_id,
+            finance_object_id,
+            is_internal
         from bill_lines
         where not is_deleted
         union all
-        select tenant_id, 'prepayments' as scoro_module, prepayment_id as document_id, finance_object_id, is_internal
+        select
+            tenant_id,
+            'prepayments' as scoro_module,
+            prepayment_id as document_id,
+            finance_object_id,
+            is_internal
         from prepayment_lines
         where not is_deleted
     ) as lines

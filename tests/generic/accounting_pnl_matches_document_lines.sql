@@ -40,7 +40,6 @@
 ) %}
 
 {% set account_type_list = "'" ~ account_types | join("', '") ~ "'" %}
-{%- set by_month = (by_month | string | lower) not in ('false', '0', 'none', '') %}
 
 with
 
@@ -76,11 +75,7 @@ booked_documents as (
     select
         tenant_id,
         id,
-        {% if by_month -%}
-        cast({{ dbt.date_trunc('month', period_date) }} as date) as period_month,
-        {%- else -%}
-        cast('1900-01-01' as date) as period_month,
-        {%- endif %}
+        {{ accounting_period_month(period_date, by_month) }} as period_month,
         {{ accounting_rate('currency', 'currency_rate') }} as currency_rate,
         coalesce(sum, 0) as header_net
     from documents
@@ -170,9 +165,9 @@ expected as (
             and amounts.account_id = accounts.account_id
     where
         accounts.account_type in ({{ account_type_list }})
-        {% if excluded_accounts -%}
+        {% if excluded_accounts %}
         and accounts.account_id not in ('{{ excluded_accounts | join("', '") }}')
-        {%- endif %}
+        {% endif %}
     group by amounts.tenant_id, amounts.account_id, amounts.period_month
 ),
 
@@ -180,19 +175,15 @@ actual as (
     select
         tenant_id,
         account_id,
-        {% if by_month -%}
-        period_month,
-        {%- else -%}
-        cast('1900-01-01' as date) as period_month,
-        {%- endif %}
+        {{ accounting_period_month('period_month', by_month) }} as period_month,
         sum({{ reported_column }}) as amount_base
     from profit_and_loss
     where
         account_type in ({{ account_type_list }})
-        {% if excluded_accounts -%}
+        {% if excluded_accounts %}
         and account_id not in ('{{ excluded_accounts | join("', '") }}')
-        {%- endif %}
-    group by tenant_id, account_id{{ ', period_month' if by_month else '' }}
+        {% endif %}
+    group by tenant_id, account_id, {{ accounting_period_month('period_month', by_month) }}
 )
 
 select

@@ -89,7 +89,8 @@ lines as (
         -line_accounts.sum as line_total,
         -(line_accounts.amount * coalesce(line_accounts.amount2, 1)) as quantity,
         line_accounts.price as unit_price,
-        line_accounts.sum - line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1) as discount_amount,
+        line_accounts.sum
+        - line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1) as discount_amount,
         -{{ accounting_vat_amount('coalesce(line_accounts.sum, 0)', 'coalesce(line_accounts.vat, 0)') }} as tax_amount,
         line_accounts.tax_code,
         line_accounts.account_name,

@@ -80,7 +80,8 @@ lines as (
         -- Scoro's quantity is amount × amount2 (e.g. 3 people × 5 days): sum = price × both × (1 − discount)
         line_accounts.amount * coalesce(line_accounts.amount2, 1) as quantity,
         line_accounts.price as unit_price,
-        line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1) - line_accounts.sum as discount_amount,
+        line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1)
+        - line_accounts.sum as discount_amount,
         line_accounts.tax_code,
         line_accounts.account_name,
         line_accounts.account_number
