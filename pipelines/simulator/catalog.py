@@ -82,12 +82,25 @@ CLIENT_PROFILES = [
     (1, "Standard, 14 days", 14, "EUR", 1),
     (2, "Key account, 30 days", 30, "EUR", 1),
     (3, "Foreign clients (USD)", 30, "USD", 6),
+    (4, "UK clients (GBP)", 30, "GBP", 6),
 ]
 RECEIPT_ACCOUNTS = [
     (1, "LHV current account EUR", "bank"),
     (2, "Wise USD", "bank"),
     (3, "Cash", "cash"),
+    (4, "Wise GBP", "bank"),
 ]
+BASE_CURRENCY = "EUR"
+FOREIGN = {"USA": "USD", "GBR": "GBP"}  # contacts of these countries deal in their currency
+CURRENCY_ACCOUNT = {"EUR": 1, "USD": 2, "GBP": 4}  # the receipt account money lands on
+# Scoro's accounting objects (cost centres): (id, name, symbol)
+FINANCE_OBJECTS = [
+    (1, "Studio", "ST"),
+    (2, "Digital", "DG"),
+    (3, "Media", "MD"),
+    (4, "Admin", "AD"),
+]
+INTERNAL_HOUR_COST = Decimal("42.00")  # what an hour of the agency's own staff costs
 
 # Scoro's modules as custom field definitions name them: (id, title, path, full_path, parent).
 # A module with no path (a custom module) is named by its title.
@@ -264,7 +277,7 @@ COMPANY_NOUNS = [
     "Studio",
     "Print",
 ]
-COMPANY_SUFFIX = {"EST": "OÜ", "FIN": "Oy", "LVA": "SIA", "USA": "Inc."}
+COMPANY_SUFFIX = {"EST": "OÜ", "FIN": "Oy", "LVA": "SIA", "USA": "Inc.", "GBR": "Ltd"}
 FIRST_NAMES = [
     "Anna",
     "Karl",
@@ -306,6 +319,7 @@ CITIES = {
     "FIN": [("Helsinki", "Uusimaa"), ("Espoo", "Uusimaa")],
     "LVA": [("Riga", "Rīga")],
     "USA": [("New York", "NY"), ("Austin", "TX")],
+    "GBR": [("London", "Greater London"), ("Manchester", "Greater Manchester")],
 }
 STREETS = ["Narva mnt", "Pärnu mnt", "Tartu mnt", "Main Street", "Rüütli", "Vabaduse pst"]
 PROJECT_NAMES = [

@@ -29,10 +29,14 @@ class Masters(AgencyCore):
     """Contacts, products and projects, each computed from its index."""
 
     def contact_country(self, index: int) -> str:
-        if index in (5, 9):  # at least one US customer and one US supplier, whatever the seed
-            return "USA"
+        # at least one US and one UK customer and supplier, whatever the seed
+        forced = {5: "USA", 9: "USA", 6: "GBR", 19: "GBR"}
+        if index in forced:
+            return forced[index]
         u = mix(self.seed, tag("country"), index) % 100
-        return "EST" if u < 75 else "FIN" if u < 84 else "LVA" if u < 92 else "USA"
+        if u < 72:
+            return "EST"
+        return "FIN" if u < 81 else "LVA" if u < 88 else "USA" if u < 95 else "GBR"
 
     def customer_index(self, h: int) -> int:
         groups = self.count["contacts"] // 11
@@ -69,7 +73,8 @@ class Masters(AgencyCore):
             addresses.append(self._address(rng, country))
         is_client, is_supplier = kind <= 8, kind >= 8
         category = 2 if kind == 8 else 1 if is_client else 4 if is_person else 3
-        profile = (3 if country == "USA" else 1 + (rng.random() < 0.3)) if is_client else None
+        foreign = {"USA": 3, "GBR": 4}.get(country)
+        profile = (foreign or 1 + (rng.random() < 0.3)) if is_client else None
         manager = 1 + index % 4
         birthday: Any = None
         if is_person:

@@ -3,7 +3,7 @@
 Data calls: ``POST /api/v2/{module}/list`` and ``POST /api/v2/{module}/view/{id}``.
 Control surface (no apiKey, never rate limited, never faulted): ``POST /_sim/mutate``,
 ``POST /_sim/purge``, ``POST /_sim/limits``, ``GET|POST /_sim/stats``, ``GET|POST /_sim/faults``,
-``GET|POST /_sim/shapes``, ``GET /_sim/health``.
+``GET|POST /_sim/shapes``, ``GET /_sim/open_items?tenant=ID``, ``GET /_sim/health``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import json
 import threading
 import time
 from datetime import date, datetime
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from pipelines.simulator.company import Company
@@ -220,11 +221,17 @@ class Simulator:
         out.update(bad)
         return out
 
-    def handle_control(self, method: str, path: str, raw: bytes) -> Any:
+    def handle_control(self, method: str, path: str, raw: bytes, query: str = "") -> Any:
         """The ``/_sim/...`` surface for out-of-process tests."""
         body = json.loads(raw or b"{}") if method == "POST" else {}
+        params = {k: v[-1] for k, v in parse_qs(query).items()}
         if path == "/_sim/health":
             return {"tenants": list(self.tenants), "as_of": self.as_of.isoformat()}
+        if path == "/_sim/open_items":
+            tenant = params.get("tenant") or params.get("company_account_id")
+            if tenant is not None and tenant not in self._companies:
+                raise ApiError(404, f"Unknown tenant {tenant}")
+            return [_plain(item) for item in self.company(tenant).open_items()]
         if path == "/_sim/shapes":
             if method == "POST":
                 self.shapes = self.shapes.with_changes(body)
@@ -288,6 +295,14 @@ def _api_key(raw: bytes) -> str:
     return str(body.get("apiKey") or "") if isinstance(body, dict) else ""
 
 
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    """JSON-ready: decimals as exact strings, dates as ISO text."""
+    return {
+        k: str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, date) else v
+        for k, v in item.items()
+    }
+
+
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes")
 
@@ -327,11 +342,13 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _route(self, method: str) -> None:
-        path = urlsplit(self.path).path.rstrip("/")
+        url = urlsplit(self.path)
+        path = url.path.rstrip("/")
         raw = self._read()
         if path.startswith("/_sim/"):
             try:
-                self._send(200, _envelope(self.sim.handle_control(method, path, raw)))
+                answer = self.sim.handle_control(method, path, raw, url.query)
+                self._send(200, _envelope(answer))
             except ApiError as err:
                 self._send(err.status, _error(err.status, str(err)))
             except (ValueError, TypeError) as err:

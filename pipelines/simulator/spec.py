@@ -345,6 +345,7 @@ MODULES: dict[str, Module] = {
                 "pay_now_link": TEXT,
                 "shipment_date": DATE,
             },
+            view_only=frozenset({"prepayment_sum"}),  # SDK: "Only for view command"
             children={
                 "credited_invoices": Child(
                     "invoice_credited_invoices",

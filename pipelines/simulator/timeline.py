@@ -71,10 +71,16 @@ def money(value: Decimal | int | str) -> Decimal:
 
 
 def line_amounts(
-    price: Decimal, amount: Decimal, discount: Decimal, vat: Decimal
+    price: Decimal,
+    amount: Decimal,
+    amount2: Decimal | None,
+    discount: Decimal,
+    vat: Decimal,
 ) -> tuple[Decimal, Decimal]:
-    """Line sum without VAT and the line's VAT, both rounded half up to cents."""
-    line_sum = money(price * amount * (1 - discount / 100))
+    """Line sum without VAT and the line's VAT, both rounded half up to cents:
+    sum = price × amount × amount2 × (1 − discount/100), amount2 absent meaning 1."""
+    factor = Decimal(1) if amount2 is None else amount2
+    line_sum = money(price * amount * factor * (1 - discount / 100))
     return line_sum, money(line_sum * vat / 100)
 
 
