@@ -526,9 +526,57 @@ def test_realised_fx_and_deferred_revenue_match_the_oracle(oracle: Oracle, wareh
     assert -balances.get("deferred_revenue", ZERO) == oracle.deferred_revenue
 
 
-def test_the_simulator_truth_of_open_items_matches_the_marts(shared_simulator, warehouse) -> None:
+def test_the_simulator_truth_of_open_items_matches_the_marts_and_the_oracle(
+    shared_simulator, oracle: Oracle, warehouse
+) -> None:
+    """Company.open_items() is the simulator's own statement of what is open on every document
+    (its currency): the marts and this file's oracle both agree with it, document by document."""
+    truth = shared_simulator.company(TENANT).open_items()
+    assert {item["type"] for item in truth} >= {"invoice", "credit_invoice", "bill", "prepayment"}
+    expected = {
+        (item["type"], item["id"]): Decimal(str(item["open"]))
+        for item in truth
+        if item["tenant_id"] == TENANT and not item["is_deleted"]
+    }
+    built: dict[tuple[str, int], Decimal] = {}
+    for document_id, due in _rows(
+        warehouse,
+        'select cast(id as bigint), "amountDue" from accounting.invoices where tenant_id = ?',
+    ):
+        built[("invoice", document_id)] = due
+    for document_id, remaining in _rows(
+        warehouse,
+        'select cast(id as bigint), "remainingCredit" from accounting.credit_notes'
+        " where tenant_id = ?",
+    ):
+        built[("credit_invoice", document_id)] = -remaining
+    for document_id, balance in _rows(
+        warehouse,
+        'select cast(id as bigint), "currencyBalance" from accounting.bills'
+        " where tenant_id = ? and not hg_deleted",
+    ):
+        built[("bill", document_id)] = balance
+    for document_id, held in _rows(
+        warehouse,
+        """
+        select document_id, -sum(signed_amount)
+        from staging.int_scoro__general_ledger
+        where tenant_id = ? and account_id = 'customer_prepayments'
+        group by document_id
+        """,
+    ):
+        built[("prepayment", document_id)] = held
+    assert not _differences(expected, built)
+    oracle_open = {(d.kind, d.id): d.open for d in oracle.documents.values()}
+    assert not _differences(expected, oracle_open)
+    # the oracle and the marts also agree with Scoro's receivable_sum on every invoice
     company = shared_simulator.company(TENANT)
-    if not hasattr(company, "open_items"):
-        pytest.skip("this simulator has no Company.open_items()")
-    truth = company.open_items()
-    assert truth
+    receivable = {
+        (
+            ("credit_invoice" if _ids(inv.get("credited_invoices")) else "invoice"),
+            inv["id"],
+        ): Decimal(inv["receivable_sum"])
+        for inv in _records(company, "invoices")
+        if not inv.get("is_deleted")
+    }
+    assert not _differences(receivable, {k: v for k, v in oracle_open.items() if k in receivable})
