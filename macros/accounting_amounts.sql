@@ -11,6 +11,7 @@
                                      the base currency or carries no usable rate (null, 0, < 0).
     - accounting_to_base(amt, rate): amt in base currency, rounded half away from zero to cents,
                                      by var scoro_currency_rate_convention (divide | multiply).
+    - accounting_round_division(n, d): round(n / d, 2), half away from zero, exactly.
     - accounting_vat_amount(net, percent): round(net × percent / 100, 2), exactly.
 -#}
 
@@ -59,29 +60,36 @@
         cast(round(cast({{ amount }} as {{ accounting_money_type() }})
             * cast({{ rate }} as {{ accounting_money_type() }}), 2) as {{ accounting_base_money_type() }})
     {%- else -%}
-        cast(round(cast({{ amount }} as {{ accounting_money_type() }})
-            / cast({{ rate }} as {{ accounting_money_type() }}), 2) as {{ accounting_base_money_type() }})
+        {{ accounting_round_division(amount, rate) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#-
-    DuckDB divides decimals in double precision, which can turn 0.005 into 0.00499…; so on DuckDB
-    the division is done on 128-bit integers: amount and rate scaled by 10^9 (their exact scale),
-    cents = round_half_away_from_zero(amount × 100 / rate).
+    round(numerator / denominator, 2), half away from zero, as a base-money decimal: the one
+    division of money the ledger does (currency conversion, pro-rata shares of a payment).
 -#}
-{% macro duckdb__accounting_to_base(amount, rate) -%}
-    {%- if var('scoro_currency_rate_convention', 'divide') == 'multiply' -%}
-        cast(round(cast({{ amount }} as {{ accounting_money_type() }})
-            * cast({{ rate }} as {{ accounting_money_type() }}), 2) as {{ accounting_base_money_type() }})
-    {%- else -%}
-        {%- set n = 'cast(cast(' ~ amount ~ ' as decimal(38, 9)) * 1000000000 as hugeint)' -%}
-        {%- set d = 'cast(cast(' ~ rate ~ ' as decimal(38, 9)) * 1000000000 as hugeint)' -%}
-        cast(
-            cast(sign({{ n }}) * ((abs({{ n }}) * 200 + {{ d }}) // (2 * {{ d }})) as decimal(38, 0))
-            * cast(0.01 as decimal(3, 2))
-            as {{ accounting_base_money_type() }}
-        )
-    {%- endif -%}
+{% macro accounting_round_division(numerator, denominator) -%}
+    {{ return(adapter.dispatch('accounting_round_division')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__accounting_round_division(numerator, denominator) -%}
+    cast(round(cast({{ numerator }} as {{ accounting_money_type() }})
+        / cast({{ denominator }} as {{ accounting_money_type() }}), 2) as {{ accounting_base_money_type() }})
+{%- endmacro %}
+
+{#-
+    DuckDB divides decimals in double precision, which can turn 0.005 into 0.00499…; so on DuckDB
+    the division is done on 128-bit integers: both sides scaled by 10^9 (their exact scale),
+    cents = round_half_away_from_zero(numerator × 100 / denominator).
+-#}
+{% macro duckdb__accounting_round_division(numerator, denominator) -%}
+    {%- set n = 'cast(cast(' ~ numerator ~ ' as decimal(38, 9)) * 1000000000 as hugeint)' -%}
+    {%- set d = 'cast(cast(' ~ denominator ~ ' as decimal(38, 9)) * 1000000000 as hugeint)' -%}
+    cast(
+        cast(sign({{ n }}) * sign({{ d }}) * ((abs({{ n }}) * 200 + abs({{ d }})) // (2 * abs({{ d }}))) as decimal(38, 0))
+        * cast(0.01 as decimal(3, 2))
+        as {{ accounting_base_money_type() }}
+    )
 {%- endmacro %}
 
 {% macro accounting_vat_amount(net, percent) -%}

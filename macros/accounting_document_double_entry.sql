@@ -24,6 +24,16 @@
       scoro_status_map seed for scoro_module, and, for invoices, credited_invoices rows present
       (credit_filter = 'only') or absent ('exclude').
 
+    - internal lines (is_internal) are not part of the document's sums and post nothing.
+    - the VAT difference goes to the VAT code carrying the most VAT on the document's lines.
+    - every row carries finance_object_id (the line's; on other rows the document's, when its
+      lines carry exactly one) and document_line_id (the line of a line row).
+    - deferral: 'accounting_period' (invoices with accounting_period_from/to) or
+      'recognition_date' (bills): the document entry posts the deferrable legs (lines, header
+      adjustment) on deferral_account, and one more journal entry per recognition date,
+      '<document_type>-<id>-recognition-<date>', moves them to their accounts: each month end of the
+      period (equal monthly shares, cumulative cents) or the bill's recognition_date.
+
     entity_role: 'customer' (customer_id = company_id, else person_id) or 'vendor'.
     document_number_column: the staging column holding the document number as text.
 -#}
@@ -43,7 +53,9 @@
     entity_role,
     credited_invoices=none,
     credit_filter=none,
-    document_number_column='no'
+    document_number_column='no',
+    deferral=none,
+    deferral_account=none
 ) %}
 
 {% set other_side = 'credit' if counterparty_side == 'debit' else 'debit' %}
@@ -96,7 +108,42 @@ posting_documents as (
         coalesce(documents.company_id, documents.person_id) as vendor_id,
         {% endif %}
         coalesce(documents.company_name, documents.person_name) as entity_name,
-        documents.description
+        documents.description,
+        {% if deferral == 'accounting_period' %}
+        case
+            when
+                documents.accounting_period_from is not null
+                and documents.accounting_period_to is not null
+                and documents.accounting_period_from <= documents.accounting_period_to
+                and not (
+                    {{ dbt.date_trunc('month', 'documents.accounting_period_from') }}
+                    = {{ dbt.date_trunc('month', 'documents.date') }}
+                    and {{ dbt.date_trunc('month', 'documents.accounting_period_to') }}
+                    = {{ dbt.date_trunc('month', 'documents.date') }}
+                )
+                then cast({{ dbt.date_trunc('month', 'documents.accounting_period_from') }} as date)
+        end as recognition_start,
+        case
+            when
+                documents.accounting_period_from is not null
+                and documents.accounting_period_to is not null
+                and documents.accounting_period_from <= documents.accounting_period_to
+                then {{ dbt.datediff(
+                    dbt.date_trunc('month', 'documents.accounting_period_from'),
+                    dbt.date_trunc('month', 'documents.accounting_period_to'),
+                    'month'
+                ) }} + 1
+        end as recognition_months
+        {% elif deferral == 'recognition_date' %}
+        case
+            when documents.recognition_date is not null and cast(documents.recognition_date as date) <> cast(documents.date as date)
+                then cast(documents.recognition_date as date)
+        end as recognition_start,
+        1 as recognition_months
+        {% else %}
+        cast(null as date) as recognition_start,
+        cast(null as {{ dbt.type_int() }}) as recognition_months
+        {% endif %}
     from documents
     where
         not documents.is_deleted
@@ -137,7 +184,8 @@ posting_lines as (
                 then cast(product_account.id as {{ dbt.type_string() }})
             else '{{ default_line_account }}'
         end as account_id,
-        coalesce(document_lines.comment, document_lines.product_name) as description
+        coalesce(document_lines.comment, document_lines.product_name) as description,
+        case when document_lines.finance_object_id > 0 then document_lines.finance_object_id end as finance_object_id
     from document_lines
     inner join posting_documents
         on
@@ -155,7 +203,41 @@ posting_lines as (
         on
             products.tenant_id = product_account.tenant_id
             and products.{{ product_account_column }} = product_account.id
-    where not document_lines.is_deleted
+    where not document_lines.is_deleted and not coalesce(document_lines.is_internal, false)
+),
+
+-- The document's finance object: the one its lines carry, when they carry exactly one.
+document_finance_objects as (
+    select
+        tenant_id,
+        document_id,
+        max(finance_object_id) as finance_object_id
+    from posting_lines
+    where finance_object_id is not null
+    group by tenant_id, document_id
+    having count(distinct finance_object_id) = 1
+),
+
+-- The VAT code the document's VAT differences go to: the one carrying the most VAT on its lines.
+document_vat_codes as (
+    select
+        tenant_id,
+        document_id,
+        vat_code_id
+    from (
+        select
+            tenant_id,
+            document_id,
+            vat_code_id,
+            row_number() over (
+                partition by tenant_id, document_id
+                order by abs(sum(line_vat)) desc, vat_code_id
+            ) as vat_code_rank
+        from posting_lines
+        where vat_code_id is not null
+        group by tenant_id, document_id, vat_code_id
+    ) as ranked
+    where vat_code_rank = 1
 ),
 
 line_totals as (
@@ -192,6 +274,9 @@ legs as (
         project_id,
         cast(null as {{ dbt.type_bigint() }}) as vat_code_id,
         cast(null as {{ dbt.type_bigint() }}) as product_id,
+        cast(null as {{ dbt.type_bigint() }}) as finance_object_id,
+        cast(null as {{ dbt.type_bigint() }}) as document_line_id,
+        false as is_deferrable,
         description
     from posting_documents
 
@@ -209,6 +294,9 @@ legs as (
         posting_lines.project_id,
         posting_lines.vat_code_id,
         posting_lines.product_id,
+        posting_lines.finance_object_id,
+        posting_lines.line_id as document_line_id,
+        true as is_deferrable,
         posting_lines.description
     from posting_lines
     inner join posting_documents
@@ -230,6 +318,9 @@ legs as (
         posting_documents.project_id,
         vat_per_code.vat_code_id,
         cast(null as {{ dbt.type_bigint() }}) as product_id,
+        cast(null as {{ dbt.type_bigint() }}) as finance_object_id,
+        cast(null as {{ dbt.type_bigint() }}) as document_line_id,
+        false as is_deferrable,
         'VAT' as description
     from vat_per_code
     inner join posting_documents
@@ -252,8 +343,11 @@ legs as (
             'posting_documents.currency_rate'
         ) }} as amount_base_signed,
         posting_documents.project_id,
-        posting_documents.header_vat_code_id as vat_code_id,
+        coalesce(document_vat_codes.vat_code_id, posting_documents.header_vat_code_id) as vat_code_id,
         cast(null as {{ dbt.type_bigint() }}) as product_id,
+        cast(null as {{ dbt.type_bigint() }}) as finance_object_id,
+        cast(null as {{ dbt.type_bigint() }}) as document_line_id,
+        false as is_deferrable,
         case
             when line_totals.n_lines is null then 'VAT (document without lines)'
             else 'VAT: document total minus its lines'
@@ -263,6 +357,10 @@ legs as (
         on
             posting_documents.tenant_id = line_totals.tenant_id
             and posting_documents.document_id = line_totals.document_id
+    left join document_vat_codes
+        on
+            posting_documents.tenant_id = document_vat_codes.tenant_id
+            and posting_documents.document_id = document_vat_codes.document_id
 
     union all
 
@@ -284,6 +382,9 @@ legs as (
         posting_documents.project_id,
         posting_documents.header_vat_code_id as vat_code_id,
         cast(null as {{ dbt.type_bigint() }}) as product_id,
+        cast(null as {{ dbt.type_bigint() }}) as finance_object_id,
+        cast(null as {{ dbt.type_bigint() }}) as document_line_id,
+        true as is_deferrable,
         case
             when line_totals.n_lines is null then 'Document without lines'
             else 'Document sum minus its lines (header-level discount)'
@@ -310,6 +411,9 @@ fx_rounding as (
         posting_documents.project_id,
         cast(null as {{ dbt.type_bigint() }}) as vat_code_id,
         cast(null as {{ dbt.type_bigint() }}) as product_id,
+        cast(null as {{ dbt.type_bigint() }}) as finance_object_id,
+        cast(null as {{ dbt.type_bigint() }}) as document_line_id,
+        false as is_deferrable,
         'Currency conversion rounding' as description
     from legs
     inner join posting_documents
@@ -319,11 +423,161 @@ fx_rounding as (
     group by legs.tenant_id, legs.document_id, posting_documents.project_id
 ),
 
-all_legs as (
-    select * from legs
-    union all
-    select * from fx_rounding
+-- The document's own entry: every leg on the document date; deferred documents put their
+-- deferrable legs on the deferral account.
+entry_legs as (
+    select
+        all_legs.tenant_id,
+        all_legs.document_id,
+        {{ dbt.concat(["'" ~ document_type ~ "-'", 'cast(all_legs.document_id as ' ~ dbt.type_string() ~ ')']) }}
+            as journal_entry_id,
+        posting_documents.transaction_date,
+        all_legs.leg_order,
+        all_legs.leg_sort,
+        all_legs.leg,
+        all_legs.leg = 'counterparty' as is_counterparty_side,
+        {% if deferral is not none %}
+        case
+            when all_legs.is_deferrable and posting_documents.recognition_start is not null
+                then '{{ deferral_account }}'
+            else all_legs.account_id
+        end as account_id,
+        {% else %}
+        all_legs.account_id,
+        {% endif %}
+        all_legs.amount_signed,
+        all_legs.amount_base_signed,
+        all_legs.project_id,
+        all_legs.vat_code_id,
+        all_legs.product_id,
+        all_legs.finance_object_id,
+        all_legs.document_line_id,
+        all_legs.description
+    from (
+        select * from legs
+        union all
+        select * from fx_rounding
+    ) as all_legs
+    inner join posting_documents
+        on
+            all_legs.tenant_id = posting_documents.tenant_id
+            and all_legs.document_id = posting_documents.document_id
 ),
+
+{% if deferral is not none %}
+-- Month numbers 0..239 (portable: no generate_series).
+month_numbers as (
+    {{ accounting_month_numbers() }}
+),
+
+-- The recognition dates of each deferred document: each month end of its accounting period, or
+-- the bill's recognition date; k = 1..n.
+recognition_dates as (
+    select
+        posting_documents.tenant_id,
+        posting_documents.document_id,
+        posting_documents.recognition_months,
+        month_numbers.month_number + 1 as recognition_number,
+        {% if deferral == 'accounting_period' %}
+        cast({{ dbt.last_day(
+            dbt.dateadd('month', 'month_numbers.month_number', 'posting_documents.recognition_start'), 'month'
+        ) }} as date) as recognition_date
+        {% else %}
+        posting_documents.recognition_start as recognition_date
+        {% endif %}
+    from posting_documents
+    inner join month_numbers
+        on month_numbers.month_number < posting_documents.recognition_months
+    where posting_documents.recognition_start is not null
+),
+
+-- Each deferrable leg's share of recognition k: cumulative cents, so the shares add up to the leg.
+recognition_shares as (
+    select
+        legs.tenant_id,
+        legs.document_id,
+        recognition_dates.recognition_date,
+        legs.leg_order,
+        legs.leg_sort,
+        legs.account_id,
+        legs.project_id,
+        legs.vat_code_id,
+        legs.product_id,
+        legs.finance_object_id,
+        legs.document_line_id,
+        legs.description,
+        {{ accounting_round_division(
+            'legs.amount_signed * recognition_dates.recognition_number', 'recognition_dates.recognition_months'
+        ) }}
+        - {{ accounting_round_division(
+            'legs.amount_signed * (recognition_dates.recognition_number - 1)', 'recognition_dates.recognition_months'
+        ) }} as amount_signed,
+        {{ accounting_round_division(
+            'legs.amount_base_signed * recognition_dates.recognition_number', 'recognition_dates.recognition_months'
+        ) }}
+        - {{ accounting_round_division(
+            'legs.amount_base_signed * (recognition_dates.recognition_number - 1)',
+            'recognition_dates.recognition_months'
+        ) }} as amount_base_signed
+    from legs
+    inner join recognition_dates
+        on
+            legs.tenant_id = recognition_dates.tenant_id
+            and legs.document_id = recognition_dates.document_id
+    where legs.is_deferrable
+),
+
+-- A recognition entry: the share leaves the deferral account and reaches the leg's own account.
+recognition_legs as (
+    select
+        tenant_id,
+        document_id,
+        {{ dbt.concat([
+            "'" ~ document_type ~ "-'", 'cast(document_id as ' ~ dbt.type_string() ~ ')',
+            "'-recognition-'", 'cast(recognition_date as ' ~ dbt.type_string() ~ ')'
+        ]) }} as journal_entry_id,
+        recognition_date as transaction_date,
+        leg_order,
+        leg_sort,
+        'recognition' as leg,
+        false as is_counterparty_side,
+        account_id,
+        amount_signed,
+        amount_base_signed,
+        project_id,
+        vat_code_id,
+        product_id,
+        finance_object_id,
+        document_line_id,
+        description
+    from recognition_shares
+
+    union all
+
+    select
+        tenant_id,
+        document_id,
+        {{ dbt.concat([
+            "'" ~ document_type ~ "-'", 'cast(document_id as ' ~ dbt.type_string() ~ ')',
+            "'-recognition-'", 'cast(recognition_date as ' ~ dbt.type_string() ~ ')'
+        ]) }} as journal_entry_id,
+        recognition_date as transaction_date,
+        0 as leg_order,
+        leg_sort,
+        'deferral_release' as leg,
+        true as is_counterparty_side,
+        '{{ deferral_account }}' as account_id,
+        amount_signed,
+        amount_base_signed,
+        project_id,
+        vat_code_id,
+        product_id,
+        finance_object_id,
+        document_line_id,
+        {{ dbt.concat(["'Recognised: '", "coalesce(description, '')"]) }} as description
+    from recognition_shares
+),
+{% endif %}
 
 posted_legs as (
     select
@@ -334,27 +588,32 @@ posted_legs as (
             when amount_base_signed > 0 then 1
             else -1
         end as amount_sign
-    from all_legs
+    from (
+        select * from entry_legs
+        {% if deferral is not none %}
+        union all
+        select * from recognition_legs
+        {% endif %}
+    ) as unioned_legs
     where amount_signed <> 0 or amount_base_signed <> 0
 ),
 
 final as (
     select
         posted_legs.tenant_id,
-        {{ dbt.concat(["'" ~ document_type ~ "-'", 'cast(posted_legs.document_id as ' ~ dbt.type_string() ~ ')']) }}
-            as journal_entry_id,
+        posted_legs.journal_entry_id,
         cast(row_number() over (
-            partition by posted_legs.tenant_id, posted_legs.document_id
-            order by posted_legs.leg_order, posted_legs.leg_sort, posted_legs.account_id
+            partition by posted_legs.tenant_id, posted_legs.journal_entry_id
+            order by posted_legs.leg_order, posted_legs.leg_sort, posted_legs.account_id, posted_legs.leg
         ) as {{ dbt.type_int() }}) as line_index,
-        posting_documents.transaction_date,
+        posted_legs.transaction_date,
         '{{ document_type }}' as document_type,
         '{{ transaction_type }}' as transaction_type,
         cast(posted_legs.document_id as {{ dbt.type_bigint() }}) as document_id,
         posting_documents.document_number,
         cast(posted_legs.account_id as {{ dbt.type_string() }}) as account_id,
         case
-            when (posted_legs.leg = 'counterparty') = (posted_legs.amount_sign > 0) then '{{ counterparty_side }}'
+            when posted_legs.is_counterparty_side = (posted_legs.amount_sign > 0) then '{{ counterparty_side }}'
             else '{{ other_side }}'
         end as posting_type,
         posting_documents.currency,
@@ -368,12 +627,21 @@ final as (
         cast(posted_legs.project_id as {{ dbt.type_bigint() }}) as project_id,
         cast(posted_legs.vat_code_id as {{ dbt.type_bigint() }}) as vat_code_id,
         cast(posted_legs.product_id as {{ dbt.type_bigint() }}) as product_id,
-        cast(posted_legs.description as {{ dbt.type_string() }}) as description
+        cast(posted_legs.description as {{ dbt.type_string() }}) as description,
+        cast(
+            coalesce(posted_legs.finance_object_id, document_finance_objects.finance_object_id)
+            as {{ dbt.type_bigint() }}
+        ) as finance_object_id,
+        cast(posted_legs.document_line_id as {{ dbt.type_bigint() }}) as document_line_id
     from posted_legs
     inner join posting_documents
         on
             posted_legs.tenant_id = posting_documents.tenant_id
             and posted_legs.document_id = posting_documents.document_id
+    left join document_finance_objects
+        on
+            posted_legs.tenant_id = document_finance_objects.tenant_id
+            and posted_legs.document_id = document_finance_objects.document_id
 )
 
 select * from final

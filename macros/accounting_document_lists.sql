@@ -16,11 +16,6 @@
         per (tenant_id, document_key) the list of the document's custom fields {name, value}, in
         id order; the name falls back to the custom_fields definition, then to the id. live_only
         leaves deleted custom field rows out. Reads CTE custom_fields.
-    - accounting_payment_totals(documents, document_key, sales_doc_type):
-        per (tenant_id, document_key) of the documents CTE: paid_amount, Σ the receipt rows of
-        live receipt groups paying it (sales_doc_type, no prepayment), as the general ledger posts
-        them; completed_on, the date of the first payment after which sum + vat_sum was covered.
-        Reads CTEs receipts and receipt_rows.
 -#}
 
 {% macro accounting_line_accounts(document_lines, product_account_column, default_account) -%}
@@ -114,47 +109,4 @@
     where not {{ document_custom_fields }}.is_deleted
     {%- endif %}
     group by {{ document_custom_fields }}.tenant_id, {{ document_custom_fields }}.{{ document_key }}
-{%- endmacro %}
-
-{% macro accounting_payment_totals(documents, document_key, sales_doc_type) -%}
-    select
-        payments.tenant_id,
-        payments.document_id as {{ document_key }},
-        sum(payments.payment_amount) as paid_amount,
-        -- the first payment after which the document total was covered
-        min(
-            case
-                when payments.paid_to_date >= coalesce({{ documents }}.sum, 0) + coalesce({{ documents }}.vat_sum, 0)
-                    then payments.payment_date
-            end
-        ) as completed_on
-    from (
-        select
-            receipt_rows.tenant_id,
-            receipt_rows.invoice_id as document_id,
-            cast(coalesce(receipt_rows.date, receipts.date) as date) as payment_date,
-            receipt_rows.sum as payment_amount,
-            sum(receipt_rows.sum) over (
-                partition by receipt_rows.tenant_id, receipt_rows.invoice_id
-                order by
-                    coalesce(receipt_rows.date, receipts.date), receipt_rows.receipt_group_id, receipt_rows.receipt_id
-                rows between unbounded preceding and current row
-            ) as paid_to_date
-        from receipt_rows
-        inner join receipts
-            on
-                receipt_rows.tenant_id = receipts.tenant_id
-                and receipt_rows.receipt_group_id = receipts.id
-        where
-            not receipts.is_deleted
-            and not receipt_rows.is_deleted
-            and receipt_rows.prepayment_id is null
-            and receipt_rows.invoice_id is not null
-            and coalesce(receipt_rows.sales_doc_type, receipts.sales_doc_type) = '{{ sales_doc_type }}'
-    ) as payments
-    inner join {{ documents }}
-        on
-            payments.tenant_id = {{ documents }}.tenant_id
-            and payments.document_id = {{ documents }}.id
-    group by payments.tenant_id, payments.document_id
 {%- endmacro %}

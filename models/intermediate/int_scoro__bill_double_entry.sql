@@ -13,5 +13,7 @@
     product_account_column='purchases_finance_account_id',
     default_line_account=var('scoro_default_purchases_account'),
     adjustment_account=var('scoro_purchase_adjustments_account'),
-    entity_role='vendor'
+    entity_role='vendor',
+    deferral='recognition_date' if var('scoro_post_bills_on_recognition_date', true) else none,
+    deferral_account=var('scoro_deferred_expenses_account')
 ) }}

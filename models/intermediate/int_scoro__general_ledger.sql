@@ -7,13 +7,18 @@
     'int_scoro__invoice_receipt_double_entry',
     'int_scoro__bill_payment_double_entry',
     'int_scoro__prepayment_double_entry',
+    'int_scoro__prepayment_setoff_double_entry',
+    'int_scoro__credit_allocation_double_entry',
+    'int_scoro__expense_receipt_double_entry',
+    'int_scoro__unallocated_cash_double_entry',
+    'int_scoro__fx_revaluation_double_entry',
 ] -%}
 
 {%- set contract_columns = [
     'tenant_id', 'journal_entry_id', 'line_index', 'transaction_date', 'document_type', 'transaction_type',
     'document_id', 'document_number', 'account_id', 'posting_type', 'currency', 'amount', 'amount_base',
     'base_currency', 'currency_rate', 'customer_id', 'vendor_id', 'entity_name', 'project_id', 'vat_code_id',
-    'product_id', 'description',
+    'product_id', 'description', 'finance_object_id', 'document_line_id',
 ] %}
 
 with

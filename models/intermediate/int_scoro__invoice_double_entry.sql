@@ -16,5 +16,7 @@
     entity_role='customer',
     credited_invoices=ref('stg_scoro__invoice_credited_invoices'),
     credit_filter='exclude',
-    document_number_column='no_text'
+    document_number_column='no_text',
+    deferral='accounting_period' if var('scoro_recognise_revenue_over_accounting_period', true) else none,
+    deferral_account=var('scoro_deferred_revenue_account')
 ) }}

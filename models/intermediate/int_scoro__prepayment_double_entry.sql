@@ -1,13 +1,8 @@
--- One row per debit or credit of money received on a Scoro prepayment (advance) invoice (one receipt row):
--- debit the bank (the receipt group's receipt account); credit Customer prepayments (a liability).
-{{ accounting_payment_double_entry(
+-- One row per debit or credit of money received on a Scoro prepayment (one receipt row): debit the bank, credit
+-- Customer prepayments (gross); the output VAT it contains moves to VAT payable (var scoro_prepayment_vat_on_receipt).
+{{ accounting_allocation_double_entry(
     document_type='prepayment',
     transaction_type='Prepayment',
-    payment_kind='prepayments',
-    paid_documents=ref('stg_scoro__prepayments'),
-    scoro_module='prepayments',
-    counterparty_account=var('scoro_customer_prepayments_account'),
-    bank_side='debit',
-    entity_role='customer',
-    document_number_column='no_text'
+    allocation_types=['receipt_row'],
+    document_types=['prepayment']
 ) }}

@@ -3,26 +3,53 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
+from pipelines.simulator import shapes
 from pipelines.simulator.server import DEFAULT_TENANTS, Simulator
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Serve the Scoro API v2 simulator.")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--scale", type=float, default=1)
-    parser.add_argument("--seed", type=int, default=42)
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.simulator",
+        description="Serve the Scoro API v2 simulator: a synthetic agency per tenant, on "
+        "/api/v2/{module}/list|view, with a control surface on /_sim/.",
+    )
+    parser.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    parser.add_argument(
+        "--scale", type=float, default=1, help="company size; 1 = 300 invoices (default 1)"
+    )
+    parser.add_argument("--seed", type=int, default=42, help="random seed of the company (42)")
     parser.add_argument(
         "--tenant",
         action="append",
         metavar="ACCOUNT_ID=API_KEY",
         help="a company account and its apiKey (repeatable); default demo-agency=demo-api-key",
     )
-    parser.add_argument("--rate-limit", type=int, default=20, help="requests per second per key")
-    parser.add_argument("--daily-limit", type=int, default=None)
-    parser.add_argument("--timezone", default="Europe/Tallinn")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--rate-limit", type=int, default=20, help="requests per second per apiKey (20)"
+    )
+    parser.add_argument(
+        "--daily-limit", type=int, default=None, help="requests per day per apiKey (none)"
+    )
+    parser.add_argument(
+        "--timezone", default="Europe/Tallinn", help="the site's zone (Europe/Tallinn)"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the company's last business day: documents run up to it (default today in "
+        "the site's zone); the same seed and as-of day give the same company",
+    )
+    shapes.add_arguments(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
     tenants = dict(t.split("=", 1) for t in args.tenant) if args.tenant else DEFAULT_TENANTS
     Simulator(
         scale=args.scale,
@@ -31,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
         rate_limit_per_second=args.rate_limit,
         daily_limit=args.daily_limit,
         site_timezone=args.timezone,
+        as_of=args.as_of,
+        shapes=shapes.from_arguments(args),
     ).serve_forever(args.port, args.host)
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pipelines.simulator.timeline import ZERO_DATE, Timeline, utc
+from pipelines.simulator.timeline import ZERO_DATE, MonthDay, Timeline, utc
 
 # (id, symbol, name, parent_id, is_sales, is_purchases, is_active)
 FINANCE_ACCOUNTS: list[tuple[int, str, str, int | None, bool, bool, bool]] = [
@@ -66,6 +66,8 @@ USERS: list[tuple[int, str, str, str, int, list[int], str]] = [
     (4, "peeter", "Peeter", "Mets", 3, [2], "active"),
     (5, "kati", "Kati", "Lepp", 2, [1, 2], "inactive"),
 ]
+# an old account's empty date, and a birthday given without the year
+BIRTHDAYS: dict[int, Any] = {5: ZERO_DATE, 3: MonthDay(5, 12)}
 ROLES = [(1, "Administrator"), (2, "Project manager"), (3, "Creative")]
 USER_GROUPS = [(1, "Management", "Owners and project managers"), (2, "Studio", "Designers")]
 CATEGORIES = [
@@ -80,30 +82,82 @@ CLIENT_PROFILES = [
     (1, "Standard, 14 days", 14, "EUR", 1),
     (2, "Key account, 30 days", 30, "EUR", 1),
     (3, "Foreign clients (USD)", 30, "USD", 6),
+    (4, "UK clients (GBP)", 30, "GBP", 6),
 ]
 RECEIPT_ACCOUNTS = [
     (1, "LHV current account EUR", "bank"),
     (2, "Wise USD", "bank"),
     (3, "Cash", "cash"),
+    (4, "Wise GBP", "bank"),
 ]
+BASE_CURRENCY = "EUR"
+FOREIGN = {"USA": "USD", "GBR": "GBP"}  # contacts of these countries deal in their currency
+CURRENCY_ACCOUNT = {"EUR": 1, "USD": 2, "GBP": 4}  # the receipt account money lands on
+# Scoro's accounting objects (cost centres): (id, name, symbol)
+FINANCE_OBJECTS = [
+    (1, "Studio", "ST"),
+    (2, "Digital", "DG"),
+    (3, "Media", "MD"),
+    (4, "Admin", "AD"),
+]
+INTERNAL_HOUR_COST = Decimal("42.00")  # what an hour of the agency's own staff costs
 
-# (id, name, type, modules); modules are strings or objects on the wire
-CUSTOM_FIELDS: list[tuple[str, str, str, list]] = [
-    ("c_billing_model", "Billing model", "select", ["projects"]),
-    ("c_budget", "Budget", "number", [{"module_name": "projects", "status": "active"}]),
-    ("c_cost_center", "Cost center", "select", ["invoices", "bills"]),
-    ("c_industry", "Industry", "select", [{"module_name": "contacts", "status": "active"}]),
-    ("c_key_account", "Key account", "checkbox", ["contacts"]),
+# Scoro's modules as custom field definitions name them: (id, title, path, full_path, parent).
+# A module with no path (a custom module) is named by its title.
+SCORO_MODULES: dict[str, dict[str, Any]] = {
+    m[1] or m[2]: {
+        "id": m[0],
+        "title": m[1] or m[2],
+        "path": m[2],
+        "full_path": m[3],
+        "parent_module_id": m[4],
+    }
+    for m in [
+        (1, "", "contacts", "contacts", None),
+        (2, "", "projects", "projects", None),
+        (3, "", "financials", "financials", None),
+        (7, "", "invoices", "financials/invoices", 3),
+        (8, "", "bills", "financials/bills", 3),
+        (9, "", "orders", "financials/orders", 3),
+        (10, "", "quotes", "financials/quotes", 3),
+        (11, "", "prepayments", "financials/prepayments", 3),
+        (12, "", "purchaseOrders", "financials/purchaseOrders", 3),
+        (13, "", "receipts", "financials/receipts", 3),
+        (20, "", "products", "products", None),
+        (41, "Campaigns", None, "custom/campaigns", 40),
+    ]
+}
+_DOCUMENT_MODULES = ["invoices", "bills", "orders", "quotes", "prepayments", "purchaseOrders"]
+
+
+def _modules(*names: str, archived: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Module objects as the SDK declares them; ``status`` where a field was retired."""
+    out = []
+    for name in names:
+        module = dict(SCORO_MODULES[name])
+        if name in archived:
+            module["status"] = "archived"
+        out.append(module)
+    return out
+
+
+# (id, name, type, modules)
+CUSTOM_FIELDS: list[tuple[str, str, str, list[dict[str, Any]]]] = [
+    ("c_billing_model", "Billing model", "select", _modules("projects")),
+    ("c_budget", "Budget", "number", _modules("projects", "Campaigns")),
+    ("c_cost_center", "Cost center", "select", _modules("invoices", "bills")),
+    ("c_industry", "Industry", "select", _modules("contacts")),
+    ("c_key_account", "Key account", "checkbox", _modules("contacts")),
     (
         "c_po_number",
         "Customer PO number",
         "text",
-        [
-            {"module_name": "invoices", "status": "active"},
-            {"module_name": "orders", "status": "active"},
-            {"module_name": "quotes", "status": "archived"},
-        ],
+        _modules("invoices", "orders", "quotes", archived=("quotes",)),
     ),
+    ("c_service_line", "Service line", "select", _modules("products")),
+    ("c_payment_reference", "Bank statement reference", "text", _modules("receipts")),
+    ("c_work_type", "Work type", "select", _modules(*_DOCUMENT_MODULES)),
+    ("c_line_tags", "Line tags", "multiselect", _modules(*_DOCUMENT_MODULES)),
 ]
 CUSTOM_FIELD_NAMES = {row[0]: (row[1], row[2]) for row in CUSTOM_FIELDS}
 
@@ -223,7 +277,7 @@ COMPANY_NOUNS = [
     "Studio",
     "Print",
 ]
-COMPANY_SUFFIX = {"EST": "OÜ", "FIN": "Oy", "LVA": "SIA", "USA": "Inc."}
+COMPANY_SUFFIX = {"EST": "OÜ", "FIN": "Oy", "LVA": "SIA", "USA": "Inc.", "GBR": "Ltd"}
 FIRST_NAMES = [
     "Anna",
     "Karl",
@@ -265,6 +319,7 @@ CITIES = {
     "FIN": [("Helsinki", "Uusimaa"), ("Espoo", "Uusimaa")],
     "LVA": [("Riga", "Rīga")],
     "USA": [("New York", "NY"), ("Austin", "TX")],
+    "GBR": [("London", "Greater London"), ("Manchester", "Greater Manchester")],
 }
 STREETS = ["Narva mnt", "Pärnu mnt", "Tartu mnt", "Main Street", "Rüütli", "Vabaduse pst"]
 PROJECT_NAMES = [
@@ -289,7 +344,7 @@ def fixed_records(tl: Timeline) -> dict[str, list[dict[str, Any]]]:
     """The records of the modules that do not grow with scale."""
 
     def stamps(i: int, n: int) -> dict[str, Any]:
-        created = utc(tl.created_ts(date(2022, 12, 1) + timedelta(days=i), i))
+        created = utc(tl.created_ts(tl.doc_start - timedelta(days=400 - i), i))
         return {"created_date": created, "modified_date": utc(tl.mod_ts(i, n))}
 
     def mod_only(i: int, n: int) -> dict[str, Any]:
@@ -353,7 +408,7 @@ def fixed_records(tl: Timeline) -> dict[str, list[dict[str, Any]]]:
                 "email": user_email(i),
                 "is_active": status == "active",
                 "status": status,
-                "birthday": ZERO_DATE if i == 5 else date(1980 + i, i, 10 + i),
+                "birthday": BIRTHDAYS.get(i, date(1980 + i, i, 10 + i)),
                 "category": "admin" if role == 1 else "user",
                 "position": ROLES[role - 1][1],
                 "user_picture": None,

@@ -15,16 +15,19 @@ import threading
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pipelines.scoro.schema import MODULES
-from pipelines.simulator.core import GONE, ID_BASE, MODULE_NAMES, Record
+from pipelines.simulator.catalog import CURRENCY_ACCOUNT
+from pipelines.simulator.core import GONE, ID_BASE, Record
 from pipelines.simulator.generator import Agency
-from pipelines.simulator.timeline import ZERO, line_amounts, mix, money, site_exact
-from pipelines.simulator.wire import Encoder, truth_rows
+from pipelines.simulator.shapes import Shapes
+from pipelines.simulator.spec import MODULE_NAMES, MODULES
+from pipelines.simulator.timeline import ZERO, line_amounts, mix, money, site_exact, site_today
+from pipelines.simulator.truth import Truth, TruthRenderer
+from pipelines.simulator.wire import Encoder
 
 DELETED_WINDOW = timedelta(days=30)
 MUTATED = ("contacts", "products", "projects", "invoices", "bills", "receipts")
@@ -32,7 +35,11 @@ _HAS_MODIFIED = {m for m in MODULE_NAMES if "modified_date" in MODULES[m].fields
 
 
 class Company:
-    """A tenant's data as the API serves it, plus what a correct mirror of it holds."""
+    """A tenant's data as the API serves it, plus what a correct mirror of it holds.
+
+    ``as_of`` (default: today in the site's zone) is the company's last business day: every
+    generated date is relative to it, so the same seed and ``as_of`` give the same company.
+    ``shapes`` chooses the SDK's alternative shapes (see ``shapes.py``)."""
 
     def __init__(
         self,
@@ -41,12 +48,14 @@ class Company:
         seed: int = 42,
         scale: float = 1,
         site_timezone: str = "Europe/Tallinn",
-        anchor: datetime | None = None,
+        as_of: date | None = None,
+        shapes: Shapes | None = None,
     ) -> None:
         self.tenant = tenant
         self.tz = ZoneInfo(site_timezone)
-        self.agency = Agency(seed, scale, tenant, anchor or datetime.now(UTC))
-        self.encoder = Encoder(self.agency.seed, self.tz)
+        self.as_of = as_of or site_today(self.tz)
+        self.agency = Agency(seed, scale, tenant, self.as_of)
+        self.encoder = Encoder(self.agency.seed, self.tz, shapes or Shapes())
         self._lock = threading.RLock()
         self._overlay: dict[str, dict[int, Record]] = {m: {} for m in MODULE_NAMES}
         self._overlay_order: dict[str, list[int]] = {m: [] for m in MODULE_NAMES}
@@ -105,6 +114,14 @@ class Company:
 
     def encode(self, module: str, record: Record, *, view: bool) -> dict[str, Any]:
         return self.encoder.record(module, record, view=view)
+
+    @property
+    def shapes(self) -> Shapes:
+        return self.encoder.shapes
+
+    @shapes.setter
+    def shapes(self, shapes: Shapes) -> None:
+        self.encoder.shapes = shapes
 
     def _static(self, module: str) -> Any:
         if module not in self._irregular:
@@ -179,29 +196,27 @@ class Company:
 
     # ---- truth -------------------------------------------------------------------------
 
-    def truth(self) -> dict[str, list[dict[str, Any]]]:
-        """Rows a correct mirror of this tenant holds after a sync now, by raw table name."""
-        out: dict[str, list[dict[str, Any]]] = {}
+    def truth(self) -> Truth:
+        """Rows a correct mirror of this tenant holds after a sync now, by raw table name
+        (``truth.table_keys`` names the columns that identify a row of each table)."""
+        render = TruthRenderer(self.encoder)
+        out = render.empty()
         cutoff = self._cutoff()
         with self._lock:
             for module in MODULE_NAMES:
-                spec = MODULES[module]
-                out.setdefault(spec.table, [])
-                for child in spec.children.values():
-                    out.setdefault(child.table, [])
                 for index in range(self.count(module)):
                     rec = self.current(module, index)
                     if rec is None:
                         continue
                     deleted = bool(rec.get("is_deleted"))
                     if "_swept" in rec:  # purged: a full sweep flags the row last seen alive
-                        rows = truth_rows(
+                        rows = render.rows(
                             module, rec["_swept"], view_header=True, view_children=True
                         )
                     elif deleted and rec["deleted_date"].timestamp() < cutoff:
                         continue
                     else:
-                        rows = truth_rows(
+                        rows = render.rows(
                             module,
                             rec,
                             view_header=not deleted,
@@ -209,6 +224,122 @@ class Company:
                         )
                     for table, table_rows in rows.items():
                         out[table].extend(table_rows)
+        return out
+
+    # ---- open items ----------------------------------------------------------------------
+
+    def open_items(self) -> list[dict[str, Any]]:
+        """The expected open amount of every invoice, credit invoice, bill and prepayment a
+        mirror of this tenant holds, in the document's own currency, computed from the
+        simulator's records (documents and live receipt rows), never from a warehouse:
+
+        - invoice: sum + vat_sum − prepayment_sum − Σ its receipt rows − Σ credit allocated;
+        - credit invoice: sum + vat_sum (negative) − Σ its receipt rows (refunds, negative)
+          + the part allocated to the invoice it credits;
+        - bill: sum + vat_sum − Σ its receipt rows (what is still payable);
+        - prepayment: Σ receipt rows naming it − Σ prepayment_sum of live invoices consuming it.
+
+        A credit invoice is allocated to the invoice it credits for min(|its total|, what was
+        open on that invoice on the credit's date), credits taken in date order. A deleted
+        document is listed with nothing open."""
+        with self._lock:
+            records = {m: self._held(m) for m in ("invoices", "bills", "prepayments")}
+            cash: dict[tuple[str, int], list[tuple[Any, Decimal]]] = defaultdict(list)
+            for group in self._held("receipts"):
+                if group["is_deleted"]:
+                    continue
+                for row in group["receipts"]:
+                    if row["prepayment_id"]:
+                        key = ("prepayments", row["prepayment_id"])
+                    elif row["sales_doc_type"] in ("invoices", "bills"):
+                        key = (row["sales_doc_type"], row["invoice_id"])
+                    else:
+                        continue  # expense claims are not mirrored documents
+                    cash[key].append((row["date"], row["sum"]))
+        live = {m: {r["id"]: r for r in rows if not r["is_deleted"]} for m, rows in records.items()}
+        invoices = live["invoices"]
+        received_credit: dict[int, Decimal] = defaultdict(Decimal)
+        given_credit: dict[int, Decimal] = {}
+        credits = sorted(
+            (r for r in invoices.values() if r["credited_invoices"]),
+            key=lambda r: (r["date"], r["id"]),
+        )
+        for credit in credits:
+            target = invoices.get(credit["credited_invoices"][0])
+            if target is None:
+                given_credit[credit["id"]] = ZERO
+                continue
+            paid_before = sum(
+                (s for day, s in cash[("invoices", target["id"])] if day <= credit["date"]),
+                ZERO,
+            )
+            open_then = (
+                _total(target)
+                - target["prepayment_sum"]
+                - paid_before
+                - received_credit[target["id"]]
+            )
+            allocation = max(ZERO, min(-_total(credit), open_then))
+            given_credit[credit["id"]] = allocation
+            received_credit[target["id"]] += allocation
+        consumed: dict[int, Decimal] = defaultdict(Decimal)
+        for invoice in invoices.values():
+            for prepayment_id in invoice["prepayment_id"]:
+                consumed[prepayment_id] += invoice["prepayment_sum"]
+        items = []
+        for module, rows in records.items():
+            for doc in rows:
+                paid = sum((s for _, s in cash[(module, doc["id"])]), ZERO)
+                set_off = ZERO
+                allocated = ZERO
+                if module == "invoices":
+                    kind = "credit_invoice" if doc["credited_invoices"] else "invoice"
+                    set_off = doc["prepayment_sum"]
+                    if doc["credited_invoices"]:  # given away: negative
+                        allocated = -given_credit.get(doc["id"], ZERO)
+                    else:
+                        allocated = received_credit[doc["id"]]
+                    open_amount = _total(doc) - set_off - paid - allocated
+                elif module == "bills":
+                    kind, open_amount = "bill", _total(doc) - paid
+                else:
+                    kind, set_off = "prepayment", consumed[doc["id"]]
+                    open_amount = paid - set_off
+                items.append(
+                    {
+                        "tenant_id": self.tenant,
+                        "module": module,
+                        "type": kind,
+                        "id": doc["id"],
+                        "no": str(doc["no"]),
+                        "company_id": doc["company_id"],
+                        "currency": doc["currency"],
+                        "currency_rate": doc["currency_rate"],
+                        "date": doc["date"],
+                        "deadline": doc["deadline"],
+                        "total": _total(doc),
+                        "paid": paid,
+                        "prepayment_set_off": set_off,
+                        "credit_allocated": allocated,
+                        "open": ZERO if doc["is_deleted"] else open_amount,
+                        "is_deleted": bool(doc["is_deleted"]),
+                    }
+                )
+        return items
+
+    def _held(self, module: str) -> list[Record]:
+        """The records of ``module`` a mirror holds: live ones, recently deleted ones and
+        those deleted long ago that a full sweep flagged."""
+        cutoff = self._cutoff()
+        out = []
+        for index in range(self.count(module)):
+            rec = self.current(module, index)
+            if rec is None:
+                continue
+            if "_swept" in rec:
+                out.append({**rec["_swept"], "is_deleted": True})
+            elif not rec.get("is_deleted") or rec["deleted_date"].timestamp() >= cutoff:
+                out.append(rec)
         return out
 
     # ---- mutations -----------------------------------------------------------------------
@@ -308,7 +439,7 @@ class _Mutation:
     def purge(self, module: str, count: int) -> list[Any]:
         purged = []
         for _ in range(count):
-            index = self._pick(module, _ACCEPT.get((module, "deleted"), lambda rec: True))
+            index = self._pick(module, self._accept(module, "deleted"))
             if index is None:
                 break
             rec = copy.deepcopy(self.co.current(module, index))
@@ -322,7 +453,7 @@ class _Mutation:
             rec["_swept"] = swept
             self.co._put(module, index, rec)
             self.touched[module].add(index)
-            purged.append(rec[MODULES[module].primary_key])
+            purged.append(rec[MODULES[module].key])
         return purged
 
     # -- picking and storing
@@ -342,14 +473,13 @@ class _Mutation:
         rec["modified_date"] = self.now
         self.co._put(module, index, rec)
         self.touched[module].add(index)
-        record_id = rec[MODULES[module].primary_key]
+        record_id = rec[MODULES[module].key]
         lists = self.result[module]
         if action != "changed" or all(record_id not in ids for ids in lists.values()):
             lists[action].append(record_id)
 
     def _one(self, module: str, action: str, fn: Callable[[str, Record], bool]) -> None:
-        accept = _ACCEPT.get((module, action), lambda rec: True)
-        index = self._pick(module, accept)
+        index = self._pick(module, self._accept(module, action))
         if index is None:
             return
         rec = copy.deepcopy(self.co.current(module, index))
@@ -370,7 +500,7 @@ class _Mutation:
             rec["status"], rec["status_name"] = "completed", "Completed"
             rec["description"] = f"Closed {self.today.isoformat()}"
         else:
-            line = self.rng.choice(rec["lines"])
+            line = self.rng.choice([ln for ln in rec["lines"] if not ln["is_internal"]])
             line["amount"] += 1
             line["sum"], line["_vat_sum"] = _line_sums(line)
             _retotal(module, rec)
@@ -388,7 +518,7 @@ class _Mutation:
             rec["date"], rec["deadline"] = self.today, self.today + timedelta(days=14)
             rec["status"] = "unpaid"
             if module == "invoices":
-                rec.update(paid_sum=ZERO, receivable_sum=rec["sum"] + rec["vat_sum"])
+                rec.update(paid_sum=ZERO, receivable_sum=_receivable(rec))
             if module == "bills":
                 rec.update(_paid_sum=ZERO, dateofpayment=None)
         self._store(module, index, rec, "added")
@@ -401,7 +531,7 @@ class _Mutation:
             return
         doc = self.co.current(doc_module, doc_index)
         assert doc is not None
-        due = _total(doc) - _paid(doc)
+        due = _receivable(doc)
         amount = due if self.rng.random() < 0.7 else money(due / 2) or due
         index = self.co.count("receipts")
         group_id = self.ag.id_of("receipts", index)
@@ -413,11 +543,12 @@ class _Mutation:
             "sum": amount,
             "currency": doc["currency"],
             "sales_doc_type": row["sales_doc_type"],
-            "receipt_account_id": 2 if doc["currency"] == "USD" else 1,
+            "receipt_account_id": CURRENCY_ACCOUNT[doc["currency"]],
             "modified_date": self.now,
             "is_deleted": False,
             "deleted_date": None,
             "receipts": [row],
+            "custom_fields": self.ag.receipt_fields(group_id),
         }
         self._store("receipts", index, rec, "added")
         self._pay(row, amount)
@@ -446,18 +577,50 @@ class _Mutation:
         doc = copy.deepcopy(self.co.current(module, index))
         assert doc is not None
         paid = _paid(doc) + delta
-        due = _total(doc) - paid
-        doc["status"] = "paid" if due == 0 else "unpaid"
         if module == "invoices":
-            doc["paid_sum"], doc["receivable_sum"] = paid, due
+            doc["paid_sum"] = paid
+            doc["receivable_sum"] = due = _receivable(doc)
         else:
             doc["_paid_sum"] = paid
-            doc["dateofpayment"] = self.today if due == 0 else doc["dateofpayment"]
+            due = _receivable(doc)
+            doc["dateofpayment"] = self.today if due == 0 else None
+        doc["status"] = "paid" if due == 0 else "unpaid"
         self._store(module, index, doc, "changed")
+
+    # -- what may change without rewriting history
+
+    def _accept(self, module: str, action: str) -> Callable[[Record], bool]:
+        if module == "invoices" and action == "changed":
+            return lambda doc: not _in_a_credit(doc)
+        if module == "invoices" and action == "deleted":
+            return lambda doc: (
+                not _in_a_credit(doc) and _paid(doc) == 0 and not doc["prepayment_sum"]
+            )
+        if module == "bills" and action == "deleted":
+            return lambda doc: _paid(doc) == 0
+        if module == "receipts":
+            return self._plain_payment
+        return lambda rec: True
+
+    def _plain_payment(self, group: Record) -> bool:
+        """A group paying one invoice or bill in its own currency, neither a credit invoice
+        nor a credited one (their allocation depends on what was paid before the credit)."""
+        if group["sales_doc_type"] not in ("invoices", "bills") or not group["receipts"]:
+            return False
+        for row in group["receipts"]:
+            if row["prepayment_id"] or not row["invoice_id"]:
+                return False
+            module = row["sales_doc_type"]
+            doc = self.co.current(module, row["invoice_id"] - ID_BASE[module] - 1)
+            if doc is None or doc["currency"] != group["currency"] or _in_a_credit(doc):
+                return False
+        return True
 
 
 def _line_sums(line: Record) -> tuple[Decimal, Decimal]:
-    return line_amounts(line["price"], line["amount"], line["discount"], line["vat"])
+    return line_amounts(
+        line["price"], line["amount"], line["amount2"], line["discount"], line["vat"]
+    )
 
 
 def _total(doc: Record) -> Decimal:
@@ -468,31 +631,32 @@ def _paid(doc: Record) -> Decimal:
     return doc["paid_sum"] if "paid_sum" in doc else doc.get("_paid_sum", ZERO)
 
 
+def _receivable(doc: Record) -> Decimal:
+    """Scoro's receivable (payable for a bill): gross − prepayment set off − cash − credit
+    allocated to it, + for a credit invoice the part allocated to the invoice it credits."""
+    return (
+        _total(doc)
+        - doc.get("prepayment_sum", ZERO)
+        - _paid(doc)
+        - doc.get("_credit_allocated", ZERO)
+        + doc.get("_allocation", ZERO)
+    )
+
+
 def _retotal(module: str, doc: Record) -> None:
-    doc["sum"] = sum((line["sum"] for line in doc["lines"]), ZERO)
-    doc["vat_sum"] = sum((line["_vat_sum"] for line in doc["lines"]), ZERO)
-    due = _total(doc) - _paid(doc)
+    counted = [line for line in doc["lines"] if not line["is_internal"]]
+    doc["sum"] = sum((line["sum"] for line in counted), ZERO)
+    doc["vat_sum"] = sum((line["_vat_sum"] for line in counted), ZERO)
+    due = _receivable(doc)
     doc["status"] = "paid" if due == 0 else "unpaid"
     if module == "invoices":
         doc["receivable_sum"] = due
 
 
-def _is_credit(doc: Record) -> bool:
-    return bool(doc.get("credited_invoices"))
+def _in_a_credit(doc: Record) -> bool:
+    """A credit invoice, or an invoice a credit invoice credits."""
+    return bool(doc.get("credited_invoices")) or doc.get("_credited_by") is not None
 
 
 def _open_document(doc: Record) -> bool:
-    return not _is_credit(doc) and _total(doc) - _paid(doc) > 0
-
-
-def _pays_document(rec: Record) -> bool:
-    return bool(rec["receipts"]) and rec["receipts"][0]["invoice_id"] is not None
-
-
-_ACCEPT: dict[tuple[str, str], Callable[[Record], bool]] = {
-    ("invoices", "changed"): lambda doc: not _is_credit(doc),
-    ("invoices", "deleted"): lambda doc: not _is_credit(doc) and _paid(doc) == 0,
-    ("bills", "deleted"): lambda doc: _paid(doc) == 0,
-    ("receipts", "changed"): _pays_document,
-    ("receipts", "deleted"): _pays_document,
-}
+    return not doc.get("credited_invoices") and _receivable(doc) > 0

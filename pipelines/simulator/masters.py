@@ -7,17 +7,36 @@ from typing import Any
 
 from pipelines.simulator import catalog as cat
 from pipelines.simulator.core import PHASES, AgencyCore, Record
-from pipelines.simulator.timeline import ZERO_DATE, mix, rng_for, tag
+from pipelines.simulator.timeline import ZERO_DATE, MonthDay, mix, rng_for, tag
+
+# the service line of the products sold by a team; bought products have none
+SERVICE_LINES = {
+    0: "Strategy",
+    1: "Creative",
+    2: "Creative",
+    3: "Creative",
+    4: "Digital",
+    6: "Digital",
+    7: "Digital",
+    8: "Production",
+    9: "Production",
+    11: "Media",
+    12: "Digital",
+}
 
 
 class Masters(AgencyCore):
     """Contacts, products and projects, each computed from its index."""
 
     def contact_country(self, index: int) -> str:
-        if index in (5, 9):  # at least one US customer and one US supplier, whatever the seed
-            return "USA"
+        # at least one US and one UK customer and supplier, whatever the seed
+        forced = {5: "USA", 9: "USA", 6: "GBR", 19: "GBR"}
+        if index in forced:
+            return forced[index]
         u = mix(self.seed, tag("country"), index) % 100
-        return "EST" if u < 75 else "FIN" if u < 84 else "LVA" if u < 92 else "USA"
+        if u < 72:
+            return "EST"
+        return "FIN" if u < 81 else "LVA" if u < 88 else "USA" if u < 95 else "GBR"
 
     def customer_index(self, h: int) -> int:
         groups = self.count["contacts"] // 11
@@ -54,12 +73,16 @@ class Masters(AgencyCore):
             addresses.append(self._address(rng, country))
         is_client, is_supplier = kind <= 8, kind >= 8
         category = 2 if kind == 8 else 1 if is_client else 4 if is_person else 3
-        profile = (3 if country == "USA" else 1 + (rng.random() < 0.3)) if is_client else None
+        foreign = {"USA": 3, "GBR": 4}.get(country)
+        profile = (foreign or 1 + (rng.random() < 0.3)) if is_client else None
         manager = 1 + index % 4
         birthday: Any = None
         if is_person:
             old = index < self.count["contacts"] // 4 and rng.random() < 0.5
-            birthday = ZERO_DATE if old else date(1965 + rng.randint(0, 35), rng.randint(1, 12), 14)
+            year, month = 1965 + rng.randint(0, 35), rng.randint(1, 12)
+            birthday = ZERO_DATE if old else date(year, month, 14)
+            if not old and rng.random() < 0.3:
+                birthday = MonthDay(month, 14)  # the person did not say the year
         custom = []
         if not is_person:
             industry = rng.choice(["Retail", "Manufacturing", "Software", "Food", "Public sector"])
@@ -164,6 +187,11 @@ class Masters(AgencyCore):
             "sales_finance_account_id": tpl.sales_account,
             "purchases_finance_account_id": tpl.purchases_account,
             **self._life("products", index, self._master_created("products", index)),
+            "custom_fields": (
+                [self._cf("c_service_line", SERVICE_LINES[index % len(cat.PRODUCTS)])]
+                if index % len(cat.PRODUCTS) in SERVICE_LINES
+                else []
+            ),
         }
 
     def project_customer(self, index: int) -> int:
@@ -176,7 +204,7 @@ class Masters(AgencyCore):
         deadline: Any = start + timedelta(days=120)
         if index < self.count["projects"] // 5 and rng.random() < 0.4:
             deadline = ZERO_DATE
-        status = "completed" if start < date(2025, 6, 1) else "inprogress"
+        status = "completed" if start < self.tl.days_before(180) else "inprogress"
         if rng.random() < 0.08:
             status = "cancelled"
         manager = 1 + rng.randint(0, 3)

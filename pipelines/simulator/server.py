@@ -3,7 +3,7 @@
 Data calls: ``POST /api/v2/{module}/list`` and ``POST /api/v2/{module}/view/{id}``.
 Control surface (no apiKey, never rate limited, never faulted): ``POST /_sim/mutate``,
 ``POST /_sim/purge``, ``POST /_sim/limits``, ``GET|POST /_sim/stats``, ``GET|POST /_sim/faults``,
-``GET /_sim/health``.
+``GET|POST /_sim/shapes``, ``GET /_sim/open_items?tenant=ID``, ``GET /_sim/health``.
 """
 
 from __future__ import annotations
@@ -12,15 +12,18 @@ import contextlib
 import json
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from pipelines.scoro.schema import MODULES
 from pipelines.simulator.company import Company
 from pipelines.simulator.control import Faults, RateLimiter, Stats
+from pipelines.simulator.shapes import Shapes
+from pipelines.simulator.spec import MODULES
+from pipelines.simulator.timeline import site_today
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
@@ -51,13 +54,20 @@ class Simulator:
         rate_limit_per_second: int = 20,
         daily_limit: int | None = None,
         site_timezone: str = "Europe/Tallinn",
-        anchor: datetime | None = None,
+        as_of: date | None = None,
+        shapes: Shapes | None = None,
     ) -> None:
         self.tenants = dict(tenants or DEFAULT_TENANTS)
         self.site_timezone = ZoneInfo(site_timezone)
+        self.as_of = as_of or site_today(self.site_timezone)
         self._companies = {
             tenant: Company(
-                tenant, seed=seed, scale=scale, site_timezone=site_timezone, anchor=anchor
+                tenant,
+                seed=seed,
+                scale=scale,
+                site_timezone=site_timezone,
+                as_of=self.as_of,
+                shapes=shapes,
             )
             for tenant in self.tenants
         }
@@ -67,6 +77,8 @@ class Simulator:
         self.limiter = RateLimiter(rate_limit_per_second, daily_limit)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # this simulator's request handler (a class per simulator: it knows its simulator)
+        self.handler_class: type[_Handler] = type("Handler", (_Handler,), {"sim": self})
 
     @property
     def rate_limit_per_second(self) -> int:
@@ -88,11 +100,19 @@ class Simulator:
         """The company of ``tenant`` (the first tenant when omitted)."""
         return self._companies[tenant or next(iter(self._companies))]
 
+    @property
+    def shapes(self) -> Shapes:
+        return self.company().shapes
+
+    @shapes.setter
+    def shapes(self, shapes: Shapes) -> None:
+        for company in self._companies.values():
+            company.shapes = shapes
+
     # ---- lifecycle ---------------------------------------------------------------------
 
     def _make_server(self, port: int, host: str) -> ThreadingHTTPServer:
-        handler = type("Handler", (_Handler,), {"sim": self})
-        server = ThreadingHTTPServer((host, port), handler)
+        server = ThreadingHTTPServer((host, port), self.handler_class)
         server.daemon_threads = True
         return server
 
@@ -197,15 +217,25 @@ class Simulator:
 
     def _encode(self, company: Company, module: str, record: Any, *, view: bool) -> Any:
         out = company.encode(module, record, view=view)
-        bad = self.faults.malformations(module, record[MODULES[module].primary_key])
+        bad = self.faults.malformations(module, record[MODULES[module].key])
         out.update(bad)
         return out
 
-    def handle_control(self, method: str, path: str, raw: bytes) -> Any:
+    def handle_control(self, method: str, path: str, raw: bytes, query: str = "") -> Any:
         """The ``/_sim/...`` surface for out-of-process tests."""
         body = json.loads(raw or b"{}") if method == "POST" else {}
+        params = {k: v[-1] for k, v in parse_qs(query).items()}
         if path == "/_sim/health":
-            return {"tenants": list(self.tenants)}
+            return {"tenants": list(self.tenants), "as_of": self.as_of.isoformat()}
+        if path == "/_sim/open_items":
+            tenant = params.get("tenant") or params.get("company_account_id")
+            if tenant is not None and tenant not in self._companies:
+                raise ApiError(404, f"Unknown tenant {tenant}")
+            return [_plain(item) for item in self.company(tenant).open_items()]
+        if path == "/_sim/shapes":
+            if method == "POST":
+                self.shapes = self.shapes.with_changes(body)
+            return self.shapes.as_dict()
         if path == "/_sim/stats":
             if body.get("reset"):
                 self.stats.reset()
@@ -265,6 +295,14 @@ def _api_key(raw: bytes) -> str:
     return str(body.get("apiKey") or "") if isinstance(body, dict) else ""
 
 
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    """JSON-ready: decimals as exact strings, dates as ISO text."""
+    return {
+        k: str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, date) else v
+        for k, v in item.items()
+    }
+
+
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes")
 
@@ -280,6 +318,8 @@ def _error(status: int, message: str) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     sim: Simulator
     protocol_version = "HTTP/1.1"
+    # keep-alive answers otherwise wait ~40 ms for the client's delayed ACK (Nagle)
+    disable_nagle_algorithm = True
     server_version = "ScoroSimulator/1.0"
     timeout = 120  # drop idle keep-alive connections
 
@@ -302,11 +342,13 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _route(self, method: str) -> None:
-        path = urlsplit(self.path).path.rstrip("/")
+        url = urlsplit(self.path)
+        path = url.path.rstrip("/")
         raw = self._read()
         if path.startswith("/_sim/"):
             try:
-                self._send(200, _envelope(self.sim.handle_control(method, path, raw)))
+                answer = self.sim.handle_control(method, path, raw, url.query)
+                self._send(200, _envelope(answer))
             except ApiError as err:
                 self._send(err.status, _error(err.status, str(err)))
             except (ValueError, TypeError) as err:

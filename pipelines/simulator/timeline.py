@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -12,10 +13,8 @@ from zoneinfo import ZoneInfo
 MASK = (1 << 64) - 1
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-DOC_START = date(2024, 1, 1)
-DOC_SPAN_DAYS = 731  # document dates fall in 2024-01-01 .. 2025-12-31
-MOD_START = datetime(2024, 2, 15, tzinfo=UTC)
-MOD_END = datetime(2026, 3, 1, tzinfo=UTC)
+DOC_SPAN_DAYS = 731  # document dates fall in the two years up to the as-of day
+MOD_LAG_DAYS = 45  # generated modification times start this long after the first document
 WORK_SECONDS = 10 * 3600  # generated timestamps fall in 06:00-16:00 UTC: never a DST overlap
 
 
@@ -34,6 +33,17 @@ class ZeroDate:
 
 
 ZERO_DATE = ZeroDate()
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """A date without a year (a birthday sent as ``0000-05-12``)."""
+
+    month: int
+    day: int
+
+    def isoformat(self) -> str:
+        return f"0000-{self.month:02d}-{self.day:02d}"
 
 
 def mix(*parts: int) -> int:
@@ -61,10 +71,16 @@ def money(value: Decimal | int | str) -> Decimal:
 
 
 def line_amounts(
-    price: Decimal, amount: Decimal, discount: Decimal, vat: Decimal
+    price: Decimal,
+    amount: Decimal,
+    amount2: Decimal | None,
+    discount: Decimal,
+    vat: Decimal,
 ) -> tuple[Decimal, Decimal]:
-    """Line sum without VAT and the line's VAT, both rounded half up to cents."""
-    line_sum = money(price * amount * (1 - discount / 100))
+    """Line sum without VAT and the line's VAT, both rounded half up to cents:
+    sum = price × amount × amount2 × (1 − discount/100), amount2 absent meaning 1."""
+    factor = Decimal(1) if amount2 is None else amount2
+    line_sum = money(price * amount * factor * (1 - discount / 100))
     return line_sum, money(line_sum * vat / 100)
 
 
@@ -81,15 +97,25 @@ def site_exact(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment
 
 
-class Timeline:
-    """Where generated dates and modification times fall, relative to an anchor day."""
+def site_today(tz: ZoneInfo) -> date:
+    return datetime.now(UTC).astimezone(tz).date()
 
-    def __init__(self, anchor: datetime) -> None:
-        self.anchor = anchor.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+class Timeline:
+    """Where generated dates and modification times fall: the two years up to ``as_of``.
+
+    Document dates run from ``as_of`` − 730 days to ``as_of``; generated modification times
+    from 45 days after the first document to the day before ``as_of``, increasing with the
+    record's index; recent deletions 1–28 days before ``as_of``."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self.doc_start = as_of - timedelta(days=DOC_SPAN_DAYS - 1)
+        self.anchor = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
         self.anchor_ts = int(self.anchor.timestamp())
-        end = min(MOD_END, self.anchor - timedelta(days=35))
-        self.mod_start_ts = int(MOD_START.timestamp())
-        self.work = max(60, (end - MOD_START).days) * WORK_SECONDS
+        mod_start = self.anchor - timedelta(days=DOC_SPAN_DAYS - 1 - MOD_LAG_DAYS)
+        self.mod_start_ts = int(mod_start.timestamp())
+        self.work = (DOC_SPAN_DAYS - 2 - MOD_LAG_DAYS) * WORK_SECONDS
 
     def mod_ts(self, index: int, count: int) -> int:
         """Strictly increasing in ``index``: the generated modified_date of record ``index``."""
@@ -97,9 +123,11 @@ class Timeline:
         day, second = divmod(offset, WORK_SECONDS)
         return self.mod_start_ts + day * 86400 + 6 * 3600 + second
 
-    @staticmethod
-    def doc_date(index: int, count: int) -> date:
-        return DOC_START + timedelta(days=(index * DOC_SPAN_DAYS) // max(count, 1))
+    def doc_date(self, index: int, count: int) -> date:
+        return self.doc_start + timedelta(days=(index * DOC_SPAN_DAYS) // max(count, 1))
+
+    def days_before(self, days: int) -> date:
+        return self.as_of - timedelta(days=days)
 
     @staticmethod
     def created_ts(day: date, h: int) -> int:
@@ -108,7 +136,7 @@ class Timeline:
         return int(start.timestamp()) + h % (7 * 3600)
 
     def recent_delete_ts(self, h: int) -> int:
-        """A moment 1..28 days before the anchor day: listable with include_deleted."""
+        """A moment 1..28 days before the as-of day: listable with include_deleted."""
         return self.anchor_ts - (1 + h % 28) * 86400 + 7 * 3600 + (h >> 8) % (8 * 3600)
 
     def old_delete_ts(self, h: int) -> int:

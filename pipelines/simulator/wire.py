@@ -1,88 +1,116 @@
-"""Canonical records to the API's loose JSON, and to the typed rows a correct mirror holds."""
+"""Canonical records to the API's loose JSON, in the shapes the switches choose."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pipelines.scoro.schema import (
+from pipelines.simulator.shapes import Shapes, list_keys
+from pipelines.simulator.spec import (
     BIGINT,
     BOOL,
-    CHILD_INDEX_COLUMN,
     DATE,
     DECIMAL,
-    JSON,
+    INDEX,
     MODULES,
-    TEXT,
     TIMESTAMP,
-    ChildSpec,
+    Child,
 )
-from pipelines.simulator.timeline import ZERO_DATE, mix, tag
+from pipelines.simulator.timeline import ZERO_DATE, MonthDay, mix, tag
 
-# Filled only by view/{id}; null on list.
-VIEW_ONLY = frozenset({"lines", "custom_fields", "phases"})
-# Timestamps sent as ISO-8601 with an offset; every other one is "YYYY-mm-dd HH:ii:ss" site time.
-ISO_TIMESTAMPS = {
-    "contacts": {"created_date", "modified_date"},
-    "users": {"created_date", "modified_date"},
-    "purchaseOrders": {"modified_date", "confirmed_date"},
-    "quotes": {"confirmed_date"},
+# The keys a data switch adds, per module: the simulator leaves them out when it is off.
+DATA_SWITCHES = {
+    ("products", "custom_fields"): "product_custom_fields",
+    ("receipts", "custom_fields"): "receipt_custom_fields",
 }
-NESTED_OBJECTS = {"company_address"}
 
 
 class Encoder:
     """Renders records in the API's loose formats, chosen per record from a stable hash."""
 
-    def __init__(self, seed: int, tz: ZoneInfo) -> None:
+    def __init__(self, seed: int, tz: ZoneInfo, shapes: Shapes) -> None:
         self.seed = seed
         self.tz = tz
+        self.shapes = shapes
 
     def variant(self, module: str, key: Any) -> int:
         return mix(self.seed, tag("fmt:" + module), tag(str(key))) % 60
 
+    def sends(self, module: str, key: str) -> bool:
+        """Whether records of ``module`` carry ``key`` under the current switches."""
+        switch = DATA_SWITCHES.get((module, key))
+        return switch is None or getattr(self.shapes, switch)
+
+    def list_keys(self, module: str, record_key: Any, table: str, size: int) -> list[int] | None:
+        """Keys of a child list sent as an object keyed by position, or None (a JSON array)."""
+        if not self.shapes.position_keyed_lists:
+            return None
+        return list_keys(self.variant(f"{module}.{table}", record_key), size)
+
     def record(self, module: str, rec: dict[str, Any], *, view: bool) -> dict[str, Any]:
         spec = MODULES[module]
-        v = self.variant(module, rec[spec.primary_key])
-        iso = ISO_TIMESTAMPS.get(module, set())
+        key = rec[spec.key]
+        v = self.variant(module, key)
         out: dict[str, Any] = {}
-        for key, value in rec.items():
-            if key.startswith("_"):
+        for name, value in rec.items():
+            if name.startswith("_") or not self.sends(module, name):
                 continue
-            if key in VIEW_ONLY and not view:
-                out[key] = None
-            elif key in spec.children:
-                out[key] = self._children(module, spec.children[key], value, v)
-            elif key in NESTED_OBJECTS:
-                out[key] = dict(value) if value is not None else None
+            if name in spec.view_only and not view:
+                out[name] = None
+            elif name in spec.children:
+                out[name] = self._list(module, key, spec.children[name], value, v)
+            elif name in spec.nested:
+                out[name] = dict(value) if value is not None else None
             else:
-                kind = spec.fields.get(key, JSON)
-                out[key] = self.value(kind, value, v, key in iso or key == "deleted_date")
+                kind = spec.fields[name]
+                out[name] = self.value(kind, value, v, name in spec.iso_timestamps)
         return out
 
-    def _children(self, module: str, child: ChildSpec, value: Any, v: int) -> Any:
-        if (
-            value is None
-            or child.key == CHILD_INDEX_COLUMN
-            or child.table.endswith("_custom_fields")
-        ):
-            return value  # addresses, means_of_contact, custom field values: plain JSON
-        if child.scalar_field is not None:
-            kind = child.fields[child.scalar_field]
-            return [item if isinstance(item, dict) else self.value(kind, item, v) for item in value]
-        rows = []
-        for row in value:
-            rv = self.variant(module + "." + child.table, row[child.key])
-            rows.append(
-                {
-                    key: self.value(child.fields.get(key, JSON), item, rv)
-                    for key, item in row.items()
-                    if not key.startswith("_")
-                }
-            )
-        return rows
+    def _list(self, module: str, key: Any, child: Child, value: Any, v: int) -> Any:
+        if value is None:
+            return None
+        if child.table.endswith("custom_fields"):
+            return self._custom_fields(module, key, child, value, v)
+        if isinstance(value, dict):  # means_of_contact: {type: value | [values]}
+            return {kind: list(vs) if isinstance(vs, list) else vs for kind, vs in value.items()}
+        elements = [self._element(module, child, item, v) for item in value]
+        keys = self.list_keys(module, key, child.table, len(elements))
+        if keys is None:
+            return elements
+        return {str(k): element for k, element in zip(keys, elements, strict=True)}
+
+    def _element(self, module: str, child: Child, item: Any, v: int) -> Any:
+        if child.scalar is not None:
+            if isinstance(item, dict):  # a module object of a custom field definition
+                if self.shapes.modules_as_objects:
+                    return dict(item)
+                return item["path"] or item["title"]
+            return self.value(child.fields[child.scalar], item, v)
+        rv = v if child.key == INDEX else self.variant(f"{module}.{child.table}", item[child.key])
+        out: dict[str, Any] = {}
+        for name, value in item.items():
+            if name.startswith("_"):
+                continue
+            if name in child.children:
+                if self.shapes.line_custom_fields:
+                    grand = child.children[name]
+                    out[name] = self._list(module, item[child.key], grand, value, rv)
+                continue
+            out[name] = self.value(child.fields[name], value, rv)
+        return out
+
+    def _custom_fields(self, module: str, key: Any, child: Child, value: Any, v: int) -> Any:
+        """A list of {id, name, value, type}, or a record keyed by field id."""
+        items = [dict(item) for item in value]
+        if self.shapes.custom_fields_as_record and items:  # PHP sends an empty one as []
+            if short_record(v):
+                return {item["id"]: item["value"] for item in items}
+            return {item.pop("id"): item for item in items}
+        keys = self.list_keys(module, key, child.table, len(items))
+        if keys is None:
+            return items
+        return {str(k): item for k, item in zip(keys, items, strict=True)}
 
     def value(self, kind: str, value: Any, v: int, iso: bool = False) -> Any:
         if value is None:
@@ -97,7 +125,11 @@ class Encoder:
             number = Decimal(value)
             return int(number) if number == number.to_integral_value() and v % 2 else float(number)
         if kind == DATE:
-            return "0000-00-00" if value is ZERO_DATE else value.isoformat()
+            if value is ZERO_DATE:
+                return "0000-00-00"
+            if isinstance(value, MonthDay):
+                return value.isoformat() if self.shapes.yearless_birthdays else "0000-00-00"
+            return value.isoformat()
         if kind == TIMESTAMP:
             local = value.astimezone(self.tz)
             if iso:
@@ -106,62 +138,6 @@ class Encoder:
         return value
 
 
-def typed(kind: str, value: Any) -> Any:
-    """The value a correct mirror stores for a canonical value of warehouse type ``kind``."""
-    if value is None or value is ZERO_DATE:
-        return None
-    if kind == BIGINT:
-        return int(value)
-    if kind == DECIMAL:
-        return Decimal(value)
-    if kind == BOOL:
-        return bool(value)
-    if kind == DATE:
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
-    if kind == TIMESTAMP:
-        assert isinstance(value, datetime)
-        return value.astimezone(UTC)
-    if kind == TEXT:
-        return value if isinstance(value, str) else str(value)
-    return value
-
-
-def truth_rows(
-    module: str, rec: dict[str, Any], *, view_header: bool, view_children: bool
-) -> dict[str, list[dict[str, Any]]]:
-    """The rows one record contributes to the mirror: its own table and its child tables."""
-    spec = MODULES[module]
-    header: dict[str, Any] = {}
-    for name, kind in spec.fields.items():
-        if "__" in name:
-            parent, sub = name.split("__", 1)
-            value = (rec.get(parent) or {}).get(sub)
-        else:
-            value = rec.get(name)
-        if name in VIEW_ONLY and not view_header:
-            value = None
-        header[name] = typed(kind, value)
-    out = {spec.table: [header]}
-    parent_col = spec.parent_key_column
-    parent_key = typed(spec.fields[spec.primary_key], rec[spec.primary_key])
-    for field, child in spec.children.items():
-        items = rec.get(field)
-        rows = out.setdefault(child.table, [])
-        if items is None or (field in VIEW_ONLY and not view_children):
-            continue
-        if field == "means_of_contact":
-            items = [
-                {"type": kind, "value": value}
-                for kind, values in items.items()
-                for value in (values if isinstance(values, list) else [values])
-            ]
-        for position, item in enumerate(items):
-            row: dict[str, Any] = {parent_col: parent_key}
-            if child.key == CHILD_INDEX_COLUMN:
-                row[CHILD_INDEX_COLUMN] = position
-            if not isinstance(item, dict):
-                item = {child.scalar_field: item}
-            for name, kind in child.fields.items():
-                row[name] = typed(kind, item.get(name))
-            rows.append(row)
-    return out
+def short_record(v: int) -> bool:
+    """Custom fields as a record: the short form {id: value} (else {id: {name, value, type}})."""
+    return v % 2 == 1

@@ -1,25 +1,23 @@
 {#-
-    Accounts Receivable or Payable per tenant, counterparty and currency = Σ (sum + vat_sum) of the
-    booked documents (not deleted, status posting to the ledger in scoro_status_map for
-    scoro_module) − Σ the receipt rows paying them (sales_doc_type scoro_module, no prepayment),
-    computed from staging, not from the ledger; in base currency each document counts
-    to_base(total) − to_base(Σ its receipts). Fails for every counterparty whose balance on account
-    in the model (the general ledger) disagrees: debit-positive for Receivable, credit-positive
-    (credit_positive: true) for Payable.
+    The balance of an open-item account per tenant, counterparty and currency, in the general ledger
+    (the model), equals the open items of the allocation model: Σ open_amount (document currency) and
+    Σ open_amount_base of int_scoro__document_open_items of that side (documents' totals less their
+    settlements in int_scoro__document_allocations). Debit-positive (receivable, prepayment: a
+    liability shows negative, as its open items do), or credit-positive (credit_positive: true) for
+    payables. Fails for every counterparty and currency that disagrees: an allocation the ledger
+    did not post, or a posting no allocation explains.
 
         data_tests:
           - accounting_balance_per_counterparty_matches_documents:
               arguments:
-                documents: ref('stg_scoro__bills')
-                scoro_module: bills
+                open_item_side: payable
                 counterparty_column: vendor_id
                 account: "{{ var('scoro_accounts_payable_account') }}"
                 credit_positive: true
 -#}
 {% test accounting_balance_per_counterparty_matches_documents(
     model,
-    documents,
-    scoro_module,
+    open_item_side,
     counterparty_column,
     account,
     credit_positive=false
@@ -29,77 +27,12 @@
 
 with
 
-documents as (
-    select * from {{ documents }}
-),
-
-receipt_groups as (
-    select * from {{ ref('stg_scoro__receipts') }}
-),
-
-receipt_rows as (
-    select * from {{ ref('stg_scoro__receipt_rows') }}
-),
-
-status_map as (
-    select * from {{ ref('scoro_status_map') }}
+open_items as (
+    select * from {{ ref('int_scoro__document_open_items') }}
 ),
 
 general_ledger as (
     select * from {{ model }}
-),
-
-booked_documents as (
-    select
-        tenant_id,
-        id,
-        coalesce(company_id, person_id) as {{ counterparty_column }},
-        {{ accounting_currency('currency') }} as currency,
-        {{ accounting_rate('currency', 'currency_rate') }} as currency_rate,
-        coalesce(sum, 0) + coalesce(vat_sum, 0) as total
-    from documents
-    where
-        not is_deleted
-        and not exists (
-            select 1 from status_map
-            where
-                status_map.scoro_module = '{{ scoro_module }}'
-                and lower(status_map.scoro_status) = lower(trim(documents.status))
-                and not status_map.posts_to_ledger
-        )
-),
-
-received as (
-    select
-        receipt_rows.tenant_id,
-        receipt_rows.invoice_id as document_id,
-        sum(receipt_rows.sum) as received
-    from receipt_rows
-    inner join receipt_groups
-        on
-            receipt_rows.tenant_id = receipt_groups.tenant_id
-            and receipt_rows.receipt_group_id = receipt_groups.id
-    where
-        not receipt_groups.is_deleted
-        and receipt_rows.prepayment_id is null
-        and coalesce(receipt_rows.sales_doc_type, receipt_groups.sales_doc_type) = '{{ scoro_module }}'
-    group by receipt_rows.tenant_id, receipt_rows.invoice_id
-),
-
-open_documents as (
-    select
-        booked_documents.tenant_id,
-        booked_documents.{{ counterparty_column }},
-        booked_documents.currency,
-        booked_documents.total - coalesce(received.received, 0) as amount_due,
-        {{ accounting_to_base('booked_documents.total', 'booked_documents.currency_rate') }}
-        - {{ accounting_to_base('coalesce(received.received, 0)', 'booked_documents.currency_rate') }}
-            as amount_due_base
-    from booked_documents
-    left join received
-        on
-            booked_documents.tenant_id = received.tenant_id
-            and booked_documents.id = received.document_id
 ),
 
 expected as (
@@ -107,9 +40,10 @@ expected as (
         tenant_id,
         {{ counterparty_column }},
         currency,
-        sum(amount_due) as amount_due,
-        sum(amount_due_base) as amount_due_base
-    from open_documents
+        sum(open_amount) as amount_due,
+        sum(open_amount_base) as amount_due_base
+    from open_items
+    where open_item_side = '{{ open_item_side }}'
     group by tenant_id, {{ counterparty_column }}, currency
 ),
 

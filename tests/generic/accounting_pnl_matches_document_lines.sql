@@ -3,8 +3,12 @@
     rate, plus each document's header-minus-lines difference on adjustment_account (on
     default_line_account when it has no lines): computed from staging, not from the ledger, for the
     booked documents (not deleted, status posting to the ledger in scoro_status_map for
-    scoro_module). Fails for every (tenant, account, month) of the given account_types, except
-    excluded_account, where the model (profit_and_loss_by_month) reports another reported_column.
+    scoro_module). Internal lines (is_internal) count for nothing. Fails for every (tenant, account,
+    month) of the given account_types, except excluded_accounts, where the model
+    (profit_and_loss_by_month) reports another reported_column. The month is that of period_date
+    (an expression on the document: bills post their cost on coalesce(recognition_date, date));
+    with by_month false, accounts are compared over all time (invoices whose revenue is spread over
+    an accounting period: the monthly spread is the double-entry model's unit test).
 
         data_tests:
           - accounting_pnl_matches_document_lines:
@@ -30,7 +34,9 @@
     adjustment_account,
     account_types,
     reported_column,
-    excluded_account=none
+    excluded_accounts=[],
+    period_date='date',
+    by_month=true
 ) %}
 
 {% set account_type_list = "'" ~ account_types | join("', '") ~ "'" %}
@@ -69,7 +75,7 @@ booked_documents as (
     select
         tenant_id,
         id,
-        cast({{ dbt.date_trunc('month', 'date') }} as date) as period_month,
+        {{ accounting_period_month(period_date, by_month) }} as period_month,
         {{ accounting_rate('currency', 'currency_rate') }} as currency_rate,
         coalesce(sum, 0) as header_net
     from documents
@@ -99,6 +105,7 @@ line_amounts as (
         on
             document_lines.tenant_id = booked_documents.tenant_id
             and document_lines.{{ document_key }} = booked_documents.id
+            and not coalesce(document_lines.is_internal, false)
     left join finance_accounts as line_account
         on
             document_lines.tenant_id = line_account.tenant_id
@@ -119,6 +126,7 @@ lines_per_document as (
         {{ document_key }} as document_id,
         sum(coalesce(sum, 0)) as lines_net
     from document_lines
+    where not coalesce(is_internal, false)
     group by tenant_id, {{ document_key }}
 ),
 
@@ -157,9 +165,9 @@ expected as (
             and amounts.account_id = accounts.account_id
     where
         accounts.account_type in ({{ account_type_list }})
-        {% if excluded_account is not none -%}
-        and accounts.account_id <> '{{ excluded_account }}'
-        {%- endif %}
+        {% if excluded_accounts %}
+        and accounts.account_id not in ('{{ excluded_accounts | join("', '") }}')
+        {% endif %}
     group by amounts.tenant_id, amounts.account_id, amounts.period_month
 ),
 
@@ -167,14 +175,15 @@ actual as (
     select
         tenant_id,
         account_id,
-        period_month,
-        {{ reported_column }} as amount_base
+        {{ accounting_period_month('period_month', by_month) }} as period_month,
+        sum({{ reported_column }}) as amount_base
     from profit_and_loss
     where
         account_type in ({{ account_type_list }})
-        {% if excluded_account is not none -%}
-        and account_id <> '{{ excluded_account }}'
-        {%- endif %}
+        {% if excluded_accounts %}
+        and account_id not in ('{{ excluded_accounts | join("', '") }}')
+        {% endif %}
+    group by tenant_id, account_id, {{ accounting_period_month('period_month', by_month) }}
 )
 
 select

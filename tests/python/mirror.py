@@ -1,4 +1,7 @@
-"""Reading a mirrored DuckDB file and comparing it with the simulator's truth."""
+"""Reading a mirrored DuckDB file and comparing it with the simulator's truth.
+
+Table keys come from the simulator (its truth, else its catalogue), never from the loader:
+the loader is what is being checked."""
 
 from __future__ import annotations
 
@@ -10,18 +13,16 @@ from typing import Any
 
 import duckdb
 
-from pipelines.scoro import schema
+from pipelines.simulator import spec
 
 RAW = "scoro_raw"
 
 
-def table_keys() -> dict[str, list[str]]:
-    """Key columns of every raw table, parents and children."""
-    keys: dict[str, list[str]] = {}
-    for spec in schema.MODULES.values():
-        keys[spec.table] = [spec.primary_key]
-        for child in spec.children.values():
-            keys[child.table] = [spec.parent_key_column, child.key]
+def table_keys(truth: Any = None) -> dict[str, list[str]]:
+    """Key columns (after tenant_id) of every raw table a mirror of the simulator holds: the
+    truth's own when it carries them (they follow its shape switches), else the catalogue's."""
+    keys = spec.table_keys()
+    keys.update(getattr(truth, "table_keys", None) or {})
     return keys
 
 
@@ -64,12 +65,15 @@ def _same(expected: Any, actual: Any) -> bool:
 def differences(path: Path, truth: dict[str, list[dict[str, Any]]], tenant: str) -> list[str]:
     """Every way the mirror of `tenant` differs from the truth: missing, extra and
     differing rows, field by field. Empty when the mirror is exact."""
-    keys = table_keys()
+    keys = table_keys(truth)
     problems: list[str] = []
     for table, expected_rows in truth.items():
         columns = keys[table]
-        mirror = {_key(r, columns): r for r in read_table(path, table, tenant)}
+        mirror_rows = read_table(path, table, tenant)
+        mirror = {_key(r, columns): r for r in mirror_rows}
         expected = {_key(r, columns): r for r in expected_rows}
+        if len(mirror) < len(mirror_rows):
+            problems.append(f"{table}: {len(mirror_rows) - len(mirror)} rows share a key")
         for missing in sorted(set(expected) - set(mirror))[:5]:
             problems.append(f"{table}: missing row {missing}")
         for extra in sorted(set(mirror) - set(expected))[:5]:
@@ -78,6 +82,10 @@ def differences(path: Path, truth: dict[str, list[dict[str, Any]]], tenant: str)
             truth_row, mirror_row = expected[key], mirror[key]
             for name, value in truth_row.items():
                 if name not in mirror_row:
+                    # a column that is null in every row may never have been created
+                    if value is not None:
+                        problems.append(f"{table}{key}.{name}: expected {value!r}, no column")
+                        break
                     continue
                 got = mirror_row[name]
                 if name == "is_deleted":

@@ -13,12 +13,8 @@ bill_custom_fields as (
     select * from {{ ref('stg_scoro__bill_custom_fields') }}
 ),
 
-receipts as (
-    select * from {{ ref('stg_scoro__receipts') }}
-),
-
-receipt_rows as (
-    select * from {{ ref('stg_scoro__receipt_rows') }}
+open_items as (
+    select * from {{ ref('int_scoro__document_open_items') }}
 ),
 
 products as (
@@ -59,9 +55,11 @@ lines as (
         line_accounts.finance_object_name,
         coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
         coalesce(line_accounts.comment, line_accounts.product_name) as description,
-        line_accounts.amount as quantity,
+        -- Scoro's quantity is amount × amount2 (e.g. 3 people × 5 days): sum = price × both × (1 − discount)
+        line_accounts.amount * coalesce(line_accounts.amount2, 1) as quantity,
         line_accounts.price as unit_price,
-        line_accounts.price * line_accounts.amount - line_accounts.sum as discount_amount,
+        line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1)
+        - line_accounts.sum as discount_amount,
         {{ accounting_vat_amount('coalesce(line_accounts.sum, 0)', 'coalesce(line_accounts.vat, 0)') }} as tax_amount,
         line_accounts.tax_code,
         line_accounts.account_id,
@@ -72,6 +70,8 @@ lines as (
         on
             line_accounts.tenant_id = bills.tenant_id
             and line_accounts.bill_id = bills.id
+    -- internal cost lines are not part of the bill (Scoro leaves them out of its sums)
+    where not coalesce(line_accounts.is_internal, false)
 ),
 
 -- Lines that name a product are item lines (lineItems) ...
@@ -94,7 +94,7 @@ expense_lists as (
             'accountId': 'account_id',
             'accountNumber': 'account_number',
             'amount': 'cast(line_sum as ' ~ accounting_money_type() ~ ')',
-            'department': 'cast(null as ' ~ dbt.type_string() ~ ')',
+            'department': 'finance_object_name',
             'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
             'taxAmount': 'cast(tax_amount as ' ~ accounting_money_type() ~ ')',
             'taxCode': 'tax_code',
@@ -108,32 +108,28 @@ custom_field_lists as (
     {{ accounting_custom_field_lists('bill_custom_fields', 'bill_id') }}
 ),
 
--- Money paid on each bill: receipt rows of live receipt groups whose sales_doc_type is bills
--- (their invoice_id is the bill id), as the general ledger posts them, and the date the bill was fully paid.
-payment_totals as (
-    {{ accounting_payment_totals('bills', 'bill_id', 'bills') }}
-),
-
 bill_amounts as (
     select
         bills.*,
         coalesce(bills.company_id, bills.person_id) as vendor_id,
         coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0) as total_amount,
-        coalesce(payment_totals.paid_amount, 0) as paid_amount,
-        coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0) - coalesce(payment_totals.paid_amount, 0) as amount_due,
-        {{ accounting_rate('bills.currency', 'bills.currency_rate') }} as conversion_rate,
+        -- from the open-item allocation model; a deleted bill (not in it) owes nothing
+        coalesce(open_items.paid_amount, 0) as paid_amount,
         case
-            when coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0) - coalesce(payment_totals.paid_amount, 0) <= 0
-                then payment_totals.completed_on
-        end as paid_date,
+            when bills.is_deleted then 0
+            else coalesce(open_items.open_amount, coalesce(bills.sum, 0) + coalesce(bills.vat_sum, 0))
+        end as amount_due,
+        case when bills.is_deleted then 0 else coalesce(open_items.open_amount_base, 0) end as balance_base,
+        open_items.settled_on as paid_date,
         item_lists.line_items,
         expense_lists.expenses,
         custom_field_lists.custom_fields
     from bills
-    left join payment_totals
+    left join open_items
         on
-            bills.tenant_id = payment_totals.tenant_id
-            and bills.id = payment_totals.bill_id
+            bills.tenant_id = open_items.tenant_id
+            and bills.id = open_items.document_id
+            and open_items.document_type = 'bill'
     left join item_lists
         on
             bills.tenant_id = item_lists.tenant_id
@@ -153,14 +149,14 @@ final as (
         cast(bill_amounts.id as {{ dbt.type_string() }}) as id,
         cast(bill_amounts.description as {{ dbt.type_string() }}) as notes,
         cast(bill_amounts.no as {{ dbt.type_string() }}) as number,
-        cast(coalesce(status_map.unified_status, 'Unknown') as {{ dbt.type_string() }}) as status,
-        -- open amount in the base currency, as Accounts Payable carries it: the bill total
-        -- converted, minus the payments converted cumulatively (so a paid bill leaves exactly 0)
+        -- Scoro bills are only paid or unpaid; a deleted bill is void
         cast(
-            {{ accounting_to_base('bill_amounts.total_amount', 'bill_amounts.conversion_rate') }}
-            - {{ accounting_to_base('bill_amounts.paid_amount', 'bill_amounts.conversion_rate') }}
-            as {{ accounting_base_money_type() }}
-        ) as balance,
+            case when bill_amounts.is_deleted then 'Void' else coalesce(status_map.unified_status, 'Unknown') end
+            as {{ dbt.type_string() }}
+        ) as status,
+        -- open amount in the base currency, as Accounts Payable carries it: the bill total converted,
+        -- minus its settlements converted cumulatively (so a paid bill leaves exactly 0); 0 when deleted
+        cast(bill_amounts.balance_base as {{ accounting_base_money_type() }}) as balance,
         {{ unified_iso_date('bill_amounts.deadline') }} as "dueDate",
         cast({{ accounting_currency('bill_amounts.currency') }} as {{ dbt.type_string() }}) as currency,
         {{ unified_empty_list('bill_amounts.expenses') }} as expenses,

@@ -13,12 +13,12 @@ credited_invoices as (
     select * from {{ ref('stg_scoro__invoice_credited_invoices') }}
 ),
 
-receipts as (
-    select * from {{ ref('stg_scoro__receipts') }}
+allocations as (
+    select * from {{ ref('int_scoro__document_allocations') }}
 ),
 
-receipt_rows as (
-    select * from {{ ref('stg_scoro__receipt_rows') }}
+open_items as (
+    select * from {{ ref('int_scoro__document_open_items') }}
 ),
 
 receipt_accounts as (
@@ -87,9 +87,10 @@ lines as (
         coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
         coalesce(line_accounts.comment, line_accounts.product_name) as description,
         -line_accounts.sum as line_total,
-        -line_accounts.amount as quantity,
+        -(line_accounts.amount * coalesce(line_accounts.amount2, 1)) as quantity,
         line_accounts.price as unit_price,
-        line_accounts.sum - line_accounts.price * line_accounts.amount as discount_amount,
+        line_accounts.sum
+        - line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1) as discount_amount,
         -{{ accounting_vat_amount('coalesce(line_accounts.sum, 0)', 'coalesce(line_accounts.vat, 0)') }} as tax_amount,
         line_accounts.tax_code,
         line_accounts.account_name,
@@ -99,6 +100,8 @@ lines as (
         on
             line_accounts.tenant_id = credit_invoices.tenant_id
             and line_accounts.invoice_id = credit_invoices.id
+    -- internal cost lines are not part of the credit invoice (Scoro leaves them out of its sums)
+    where not coalesce(line_accounts.is_internal, false)
 ),
 
 line_lists as (
@@ -126,83 +129,67 @@ line_lists as (
     group by tenant_id, invoice_id
 ),
 
--- What used the credit up: money refunded to the customer, i.e. receipt rows on the credit
--- invoice (negative sums) of live receipt groups, as the general ledger posts them. Shown
--- positive, with the running total in refund order.
-refunds as (
+-- What used the credit up, from the open-item allocation model: the invoices it was allocated to
+-- and the money refunded to the customer (receipt rows on the credit invoice, negative), shown positive.
+credit_uses as (
     select
-        receipt_rows.tenant_id,
-        receipt_rows.invoice_id,
-        receipt_rows.receipt_group_id,
-        receipt_rows.receipt_id,
-        cast(coalesce(receipt_rows.date, receipts.date) as date) as refund_date,
-        -receipt_rows.sum as refund_amount,
-        receipt_accounts.name as receipt_account_name,
-        -sum(receipt_rows.sum) over (
-            partition by receipt_rows.tenant_id, receipt_rows.invoice_id
-            order by coalesce(receipt_rows.date, receipts.date), receipt_rows.receipt_group_id, receipt_rows.receipt_id
-            rows between unbounded preceding and current row
-        ) as refunded_to_date
-    from receipt_rows
-    inner join receipts
-        on
-            receipt_rows.tenant_id = receipts.tenant_id
-            and receipt_rows.receipt_group_id = receipts.id
+        allocations.tenant_id,
+        allocations.document_id as invoice_id,
+        allocations.allocation_type,
+        allocations.allocation_date,
+        allocations.allocation_id,
+        allocations.counter_document_id,
+        allocations.receipt_group_id,
+        allocations.receipt_row_id,
+        -allocations.amount as used_amount,
+        receipt_accounts.name as receipt_account_name
+    from allocations
     inner join credit_invoices
         on
-            receipt_rows.tenant_id = credit_invoices.tenant_id
-            and receipt_rows.invoice_id = credit_invoices.id
+            allocations.tenant_id = credit_invoices.tenant_id
+            and allocations.document_id = credit_invoices.id
     left join receipt_accounts
         on
-            receipts.tenant_id = receipt_accounts.tenant_id
-            and receipts.receipt_account_id = receipt_accounts.id
-    where
-        not receipts.is_deleted
-        and not receipt_rows.is_deleted
-        and receipt_rows.prepayment_id is null
-        and coalesce(receipt_rows.sales_doc_type, receipts.sales_doc_type) = 'invoices'
+            allocations.tenant_id = receipt_accounts.tenant_id
+            and allocations.receipt_account_id = receipt_accounts.id
+    where allocations.document_type = 'credit_invoice'
 ),
 
 refund_lists as (
     select
-        refunds.tenant_id,
-        refunds.invoice_id,
-        sum(refunds.refund_amount) as refunded_amount,
-        -- the first refund after which the whole credit was used
-        min(
-            case
-                when refunds.refunded_to_date >= credit_invoices.total_amount then refunds.refund_date
-            end
-        ) as allocated_on,
+        credit_uses.tenant_id,
+        credit_uses.invoice_id,
+        sum(case when credit_uses.allocation_type = 'receipt_row' then credit_uses.used_amount else 0 end)
+            as refunded_amount,
         {{ unified_list_agg(unified_struct({
-            'type': "'Refund'",
-            'paymentId': dbt.concat([
-                'cast(refunds.receipt_group_id as ' ~ dbt.type_string() ~ ')',
-                "'-'",
-                'cast(refunds.receipt_id as ' ~ dbt.type_string() ~ ')',
-            ]),
-            'paidOnDate': unified_iso_date('refunds.refund_date'),
-            'amount': 'cast(refunds.refund_amount as ' ~ accounting_money_type() ~ ')',
+            'type': "case when credit_uses.allocation_type = 'credit_allocation' then 'Invoice' else 'Refund' end",
+            'paymentId': "case when credit_uses.allocation_type = 'credit_allocation' then "
+                ~ "cast(credit_uses.counter_document_id as " ~ dbt.type_string() ~ ") else "
+                ~ dbt.concat([
+                    'cast(credit_uses.receipt_group_id as ' ~ dbt.type_string() ~ ')',
+                    "'-'",
+                    'cast(credit_uses.receipt_row_id as ' ~ dbt.type_string() ~ ')',
+                ]) ~ " end",
+            'paidOnDate': unified_iso_date('credit_uses.allocation_date'),
+            'amount': 'cast(credit_uses.used_amount as ' ~ accounting_money_type() ~ ')',
             'currency': accounting_currency('credit_invoices.currency'),
-            'accountName': 'refunds.receipt_account_name',
-        }), 'refunds.refund_date, refunds.receipt_group_id, refunds.receipt_id') }} as allocations
-    from refunds
+            'accountName': 'credit_uses.receipt_account_name',
+        }), 'credit_uses.allocation_date, credit_uses.allocation_id') }} as allocations
+    from credit_uses
     inner join credit_invoices
         on
-            refunds.tenant_id = credit_invoices.tenant_id
-            and refunds.invoice_id = credit_invoices.id
-    group by refunds.tenant_id, refunds.invoice_id
+            credit_uses.tenant_id = credit_invoices.tenant_id
+            and credit_uses.invoice_id = credit_invoices.id
+    group by credit_uses.tenant_id, credit_uses.invoice_id
 ),
 
 credit_amounts as (
     select
         credit_invoices.*,
         coalesce(refund_lists.refunded_amount, 0) as refunded_amount,
-        credit_invoices.total_amount - coalesce(refund_lists.refunded_amount, 0) as remaining_credit,
-        case
-            when credit_invoices.total_amount - coalesce(refund_lists.refunded_amount, 0) <= 0
-                then refund_lists.allocated_on
-        end as allocated_on,
+        -- the credit not yet used (allocated to invoices or refunded): −(its open item)
+        coalesce(-open_items.open_amount, credit_invoices.total_amount) as remaining_credit,
+        open_items.settled_on as allocated_on,
         coalesce(line_lists.lines_discount, 0)
         + case
             when line_lists.line_count > 0 then line_lists.lines_total - credit_invoices.sub_total else 0
@@ -223,6 +210,11 @@ credit_amounts as (
         on
             credit_invoices.tenant_id = credited_lists.tenant_id
             and credit_invoices.id = credited_lists.invoice_id
+    left join open_items
+        on
+            credit_invoices.tenant_id = open_items.tenant_id
+            and credit_invoices.id = open_items.document_id
+            and open_items.document_type = 'credit_invoice'
 ),
 
 final as (
@@ -260,7 +252,7 @@ final as (
             status_map.scoro_module = 'invoices'
             and lower(status_map.scoro_status) = lower(trim(credit_amounts.status))
             and status_map.is_partially_paid
-            = (credit_amounts.refunded_amount <> 0 and credit_amounts.remaining_credit > 0)
+            = (credit_amounts.remaining_credit <> credit_amounts.total_amount and credit_amounts.remaining_credit > 0)
 )
 
 select * from final

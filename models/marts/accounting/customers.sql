@@ -29,8 +29,8 @@ vat_codes as (
     select * from {{ ref('stg_scoro__vat_codes') }}
 ),
 
-general_ledger as (
-    select * from {{ ref('int_scoro__general_ledger') }}
+open_items as (
+    select * from {{ ref('int_scoro__document_open_items') }}
 ),
 
 clients as (
@@ -125,18 +125,21 @@ custom_field_lists as (
     group by tenant_id, contact_id
 ),
 
--- Open accounts receivable per customer, in the base currency: debits minus credits on the
--- Accounts Receivable account of the general ledger, as of its latest posting.
+-- Open accounts receivable per customer, in the base currency, from the open-item allocation model:
+-- Σ of its invoices' and credit invoices' open amounts (what Accounts Receivable carries for them),
+-- as of its latest document or settlement.
 receivables as (
     select
         tenant_id,
         customer_id,
-        sum(signed_amount_base) as balance,
-        max(transaction_date) as balance_date
-    from general_ledger
-    where
-        account_id = '{{ var("scoro_accounts_receivable_account") }}'
-        and customer_id is not null
+        sum(open_amount_base) as balance,
+        max(
+            case
+                when last_allocation_date > document_date then last_allocation_date else document_date
+            end
+        ) as balance_date
+    from open_items
+    where open_item_side = 'receivable' and customer_id is not null
     group by tenant_id, customer_id
 ),
 

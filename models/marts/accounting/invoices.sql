@@ -17,12 +17,8 @@ credited_invoices as (
     select * from {{ ref('stg_scoro__invoice_credited_invoices') }}
 ),
 
-receipts as (
-    select * from {{ ref('stg_scoro__receipts') }}
-),
-
-receipt_rows as (
-    select * from {{ ref('stg_scoro__receipt_rows') }}
+open_items as (
+    select * from {{ ref('int_scoro__document_open_items') }}
 ),
 
 means_of_contact as (
@@ -81,14 +77,17 @@ lines as (
         line_accounts.finance_object_name,
         coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
         coalesce(line_accounts.comment, line_accounts.product_name) as description,
-        line_accounts.amount as quantity,
+        -- Scoro's quantity is amount × amount2 (e.g. 3 people × 5 days): sum = price × both × (1 − discount)
+        line_accounts.amount * coalesce(line_accounts.amount2, 1) as quantity,
         line_accounts.price as unit_price,
-        line_accounts.price * line_accounts.amount - line_accounts.sum as discount_amount,
+        line_accounts.price * line_accounts.amount * coalesce(line_accounts.amount2, 1)
+        - line_accounts.sum as discount_amount,
         line_accounts.tax_code,
         line_accounts.account_name,
         line_accounts.account_number
     from line_accounts
-    where not line_accounts.is_deleted
+    -- internal cost lines are not part of the invoice (Scoro leaves them out of its sums)
+    where not line_accounts.is_deleted and not coalesce(line_accounts.is_internal, false)
 ),
 
 line_items as (
@@ -105,12 +104,6 @@ line_items as (
 
 custom_field_lists as (
     {{ accounting_custom_field_lists('invoice_custom_fields', 'invoice_id', live_only=true) }}
-),
-
--- Money received on each invoice: receipt rows of live receipt groups that pay an invoice
--- (as the general ledger posts them), and the date the invoice was fully paid.
-payment_totals as (
-    {{ accounting_payment_totals('sales_invoices', 'invoice_id', 'invoices') }}
 ),
 
 -- The customer's first e-mail address (Scoro means of contact of type email).
@@ -136,25 +129,26 @@ invoice_amounts as (
         sales_invoices.*,
         coalesce(sales_invoices.company_id, sales_invoices.person_id) as customer_id,
         coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0) as total_amount,
-        coalesce(payment_totals.paid_amount, 0) as paid_amount,
-        coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
-        - coalesce(payment_totals.paid_amount, 0) as amount_due,
-        case
-            when
-                coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
-                - coalesce(payment_totals.paid_amount, 0) <= 0
-                then payment_totals.completed_on
-        end as paid_date,
+        -- what settled the invoice, from the open-item allocation model: money received, prepayments
+        -- set off, credit invoices allocated to it
+        coalesce(open_items.paid_amount, 0) as paid_amount,
+        coalesce(open_items.setoff_amount, 0) as setoff_amount,
+        coalesce(open_items.credited_amount, 0) as credited_amount,
+        coalesce(
+            open_items.open_amount, coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
+        ) as amount_due,
+        open_items.settled_on as paid_date,
         coalesce(line_items.lines_discount, 0)
         + case when line_items.line_count > 0 then line_items.lines_sum - sales_invoices.sum else 0 end
             as total_discount,
         line_items.line_items,
         custom_field_lists.custom_fields
     from sales_invoices
-    left join payment_totals
+    left join open_items
         on
-            sales_invoices.tenant_id = payment_totals.tenant_id
-            and sales_invoices.id = payment_totals.invoice_id
+            sales_invoices.tenant_id = open_items.tenant_id
+            and sales_invoices.id = open_items.document_id
+            and open_items.document_type = 'invoice'
     left join line_items
         on
             sales_invoices.tenant_id = line_items.tenant_id
@@ -190,7 +184,7 @@ final as (
                 })]) }}
             else {{ unified_empty_list() }}
         end as address,
-        cast(invoice_amounts.prepayment_sum as {{ accounting_money_type() }}) as deposit,
+        cast(invoice_amounts.setoff_amount as {{ accounting_money_type() }}) as deposit,
         {{ unified_iso_date('invoice_amounts.deadline') }} as "dueDate",
         cast(coalesce(invoice_amounts.vat_code, vat_codes.vat_code) as {{ dbt.type_string() }}) as "taxCode",
         cast({{ accounting_currency('invoice_amounts.currency') }} as {{ dbt.type_string() }}) as currency,
@@ -227,7 +221,8 @@ final as (
         cast(invoice_amounts.vat_sum as {{ accounting_money_type() }}) as "totalTaxAmount",
         cast(invoice_amounts.paid_amount as {{ accounting_money_type() }}) as "paidAmount",
         cast(invoice_amounts.currency_rate as {{ accounting_money_type() }}) as "currencyRate",
-        cast(invoice_amounts.project_id as {{ dbt.type_string() }}) as "projectId"
+        cast(invoice_amounts.project_id as {{ dbt.type_string() }}) as "projectId",
+        cast(invoice_amounts.credited_amount as {{ accounting_money_type() }}) as "creditedAmount"
     from invoice_amounts
     left join vat_codes
         on
@@ -241,7 +236,8 @@ final as (
         on
             status_map.scoro_module = 'invoices'
             and lower(status_map.scoro_status) = lower(trim(invoice_amounts.status))
-            and status_map.is_partially_paid = (invoice_amounts.paid_amount <> 0 and invoice_amounts.amount_due > 0)
+            and status_map.is_partially_paid
+            = (invoice_amounts.total_amount <> invoice_amounts.amount_due and invoice_amounts.amount_due > 0)
 )
 
 select * from final

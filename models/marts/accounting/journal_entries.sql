@@ -25,12 +25,21 @@ custom_fields as (
     select * from {{ ref('stg_scoro__custom_fields') }}
 ),
 
+finance_objects as (
+    select * from {{ ref('int_scoro__finance_objects') }}
+),
+
 ledger_lines as (
     select
         general_ledger.*,
         projects.project_name,
-        vat_codes.vat_code
+        vat_codes.vat_code,
+        finance_objects.name as finance_object_name
     from general_ledger
+    left join finance_objects
+        on
+            general_ledger.tenant_id = finance_objects.tenant_id
+            and general_ledger.finance_object_id = finance_objects.finance_object_id
     left join projects
         on
             general_ledger.tenant_id = projects.tenant_id
@@ -50,14 +59,14 @@ entry_lines as (
             'accountName': 'account_name',
             'accountNumber': 'account_number',
             'amount': 'cast(amount as ' ~ accounting_money_type() ~ ')',
-            'classId': 'cast(null as ' ~ dbt.type_string() ~ ')',
-            'className': 'cast(null as ' ~ dbt.type_string() ~ ')',
-            'costCenter': 'cast(null as ' ~ dbt.type_string() ~ ')',
+            'classId': 'cast(finance_object_id as ' ~ dbt.type_string() ~ ')',
+            'className': 'finance_object_name',
+            'costCenter': 'finance_object_name',
             'costUnit': 'cast(null as ' ~ dbt.type_string() ~ ')',
             'customFields': unified_empty_list(data_type='struct("name" varchar, "value" varchar)[]'),
             'customerName': 'case when customer_id is not null then entity_name end',
-            'departmentId': 'cast(null as ' ~ dbt.type_string() ~ ')',
-            'departmentName': 'cast(null as ' ~ dbt.type_string() ~ ')',
+            'departmentId': 'cast(finance_object_id as ' ~ dbt.type_string() ~ ')',
+            'departmentName': 'finance_object_name',
             'description': 'description',
             'locationId': 'cast(null as ' ~ dbt.type_string() ~ ')',
             'locationName': 'cast(null as ' ~ dbt.type_string() ~ ')',
@@ -86,6 +95,19 @@ entry_headers as (
         description
     from ledger_lines
     where line_index = 1
+),
+
+-- The entry's finance object: the one its rows carry, when they carry exactly one.
+entry_finance_objects as (
+    select
+        tenant_id,
+        journal_entry_id,
+        max(finance_object_id) as finance_object_id,
+        max(finance_object_name) as finance_object_name
+    from ledger_lines
+    where finance_object_id is not null
+    group by tenant_id, journal_entry_id
+    having count(distinct finance_object_id) = 1
 ),
 
 -- The custom fields of the document an entry posts (invoices, credit invoices and bills;
@@ -131,20 +153,24 @@ final as (
     select
         cast(entry_headers.journal_entry_id as {{ dbt.type_string() }}) as id,
         cast(entry_headers.document_number as {{ dbt.type_string() }}) as number,
-        cast(null as {{ dbt.type_string() }}) as "classId",
+        cast(entry_finance_objects.finance_object_id as {{ dbt.type_string() }}) as "classId",
         cast(entry_headers.currency as {{ dbt.type_string() }}) as currency,
-        cast(null as {{ dbt.type_string() }}) as "className",
+        cast(entry_finance_objects.finance_object_name as {{ dbt.type_string() }}) as "className",
         cast(entry_headers.tenant_id as {{ dbt.type_string() }}) as tenant_id,
         cast(entry_headers.description as {{ dbt.type_string() }}) as description,
         {{ unified_empty_list('custom_field_lists.custom_fields') }} as "customFields",
-        cast(null as {{ dbt.type_string() }}) as "departmentId",
+        cast(entry_finance_objects.finance_object_id as {{ dbt.type_string() }}) as "departmentId",
         entry_lines.journal_lines as "journalLines",
         cast(entry_headers.supplier_name as {{ dbt.type_string() }}) as "supplierName",
-        cast(null as {{ dbt.type_string() }}) as "departmentName",
+        cast(entry_finance_objects.finance_object_name as {{ dbt.type_string() }}) as "departmentName",
         {{ unified_iso_date('entry_headers.transaction_date') }} as "transactionDate",
         cast(
             case
-                when entry_headers.document_type in ('invoice_receipt', 'bill_payment', 'prepayment')
+                when
+                    entry_headers.document_type in (
+                        'invoice_receipt', 'bill_payment', 'prepayment', 'prepayment_setoff', 'credit_allocation',
+                        'expense_receipt'
+                    )
                     then entry_headers.document_number
             end
             as {{ dbt.type_string() }}
@@ -158,6 +184,10 @@ final as (
         on
             entry_headers.tenant_id = entry_lines.tenant_id
             and entry_headers.journal_entry_id = entry_lines.journal_entry_id
+    left join entry_finance_objects
+        on
+            entry_headers.tenant_id = entry_finance_objects.tenant_id
+            and entry_headers.journal_entry_id = entry_finance_objects.journal_entry_id
     left join custom_field_lists
         on
             entry_headers.tenant_id = custom_field_lists.tenant_id

@@ -9,6 +9,10 @@ accounts as (
     select * from {{ ref('int_scoro__accounts') }}
 ),
 
+finance_objects as (
+    select * from {{ ref('int_scoro__finance_objects') }}
+),
+
 -- "<number> <name>", or the name alone for an account without a number.
 account_labels as (
     select
@@ -60,6 +64,7 @@ income_statement_lines as (
         account_labels.account_label,
         parent_labels.account_label as parent_account_label,
         other_side.side_label as split_label,
+        finance_objects.name as finance_object_name,
         -- natural sign: income and other income credit-positive, expenses debit-positive
         case
             when general_ledger.account_normal_balance = 'credit' then -general_ledger.signed_amount_base
@@ -79,6 +84,10 @@ income_statement_lines as (
             general_ledger.tenant_id = other_side.tenant_id
             and general_ledger.journal_entry_id = other_side.journal_entry_id
             and general_ledger.posting_type <> other_side.posting_type
+    left join finance_objects
+        on
+            general_ledger.tenant_id = finance_objects.tenant_id
+            and general_ledger.finance_object_id = finance_objects.finance_object_id
     where general_ledger.account_classification = 'income_statement'
 ),
 
@@ -92,7 +101,7 @@ final as (
         {{ unified_iso_date('transaction_date') }} as "Date",
         cast(description as {{ dbt.type_string() }}) as "Memo",
         cast(entity_name as {{ dbt.type_string() }}) as "Name",
-        cast(null as {{ dbt.type_string() }}) as "Class",
+        cast(finance_object_name as {{ dbt.type_string() }}) as "Class",
         cast(split_label as {{ dbt.type_string() }}) as "Split",
         cast(natural_amount as {{ accounting_base_money_type() }}) as "Amount",
         -- [section, parent account, account]; the parent is left out for an account without one
@@ -108,7 +117,7 @@ final as (
                 'cast(account_label as ' ~ dbt.type_string() ~ ')',
             ]) }}
         end as "Categories",
-        cast(null as {{ dbt.type_string() }}) as "Department",
+        cast(finance_object_name as {{ dbt.type_string() }}) as "Department",
         cast(tenant_id as {{ dbt.type_string() }}) as "CompanyName",
         cast(entity_name as {{ dbt.type_string() }}) as entity_name,
         cast(

@@ -17,8 +17,8 @@ client_profiles as (
     select * from {{ ref('stg_scoro__client_profiles') }}
 ),
 
-general_ledger as (
-    select * from {{ ref('int_scoro__general_ledger') }}
+open_items as (
+    select * from {{ ref('int_scoro__document_open_items') }}
 ),
 
 suppliers as (
@@ -79,17 +79,15 @@ first_emails as (
     where email_rank = 1
 ),
 
--- Open accounts payable per vendor, in the base currency: credits minus debits on the Accounts
--- Payable account of the general ledger.
+-- Open accounts payable per vendor, in the base currency, from the open-item allocation model: Σ of
+-- its bills' open amounts (what Accounts Payable carries for them).
 payables as (
     select
         tenant_id,
         vendor_id,
-        -sum(signed_amount_base) as balance
-    from general_ledger
-    where
-        account_id = '{{ var("scoro_accounts_payable_account") }}'
-        and vendor_id is not null
+        sum(open_amount_base) as balance
+    from open_items
+    where open_item_side = 'payable' and vendor_id is not null
     group by tenant_id, vendor_id
 ),
 
