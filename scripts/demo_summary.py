@@ -21,7 +21,8 @@ import duckdb
 # The sync summary: a headline, then one "  <table>: <rows>" line per raw table.
 HEADLINE = re.compile(
     r"^tenant (?P<tenant>\S+): (?P<rows>\d+) rows written to (?P<path>.+?) "
-    r"\((?P<list>\d+) list and (?P<view>\d+) view requests, (?P<issues>\d+) unreadable values\)"
+    r"\((?P<list>\d+) list and (?P<view>\d+) view requests, "
+    r"(?P<issues>\d+) (?:unreadable values|load issues[^)]*)\)"
 )
 TABLE_LINE = re.compile(r"^  (?P<table>\w+): (?P<rows>\d+)$")
 RAW_SCHEMA = "scoro_raw"

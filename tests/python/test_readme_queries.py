@@ -5,10 +5,6 @@ simulator's demo tenant, ``demo-agency``, after ``dbt build``; ``SCORO_BUILT_DUC
 another built file). Each must return rows, and no column of its result may be null on every
 row: a column that never has a value is a question the README cannot answer. The README's
 ``python -c`` one-liner runs too, as a shell command, on the same file.
-
-Columns known to be empty today are listed in KNOWN_EMPTY_COLUMNS, each with the reason and
-the work that fills it; their own test is a strict xfail, so it fails (XPASS) the day the
-column fills, and the entry must then go.
 """
 
 from __future__ import annotations
@@ -29,15 +25,6 @@ README = REPO / "README.md"
 FENCED = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 README_DUCKDB = "data/scoro.duckdb"
 MIN_QUERIES = 5
-KNOWN_EMPTY_COLUMNS = {
-    "cost_of_sales": "the demo chart maps no account to 'Cost of Goods Sold' "
-    "(cost-of-sales seed mapping, ledger stream)",
-    "other_income": "the demo ledger has no 'Other Income' account or posting",
-    "0-30": "the demo company's documents stop in 2025, so every open item ages 90+ days "
-    "(company up to the day the demo runs, simulator stream)",
-    "31-60": "as 0-30: the demo company stops in 2025 (simulator stream)",
-    "61-90": "as 0-30: the demo company stops in 2025 (simulator stream)",
-}
 
 
 @dataclass
@@ -109,26 +96,11 @@ def test_readme_query_answers(answers: dict[str, Answer], query: Query) -> None:
     answer = answers[query.name]
     assert not answer.error, f"README query {query.name} fails:\n{answer.error}\n{query.sql}"
     assert answer.rows, f"README query {query.name} returns no rows:\n{query.sql}"
-    empty = answer.empty_columns() - set(KNOWN_EMPTY_COLUMNS)
+    empty = answer.empty_columns()
     assert not empty, (
         f"README query {query.name}: column(s) {sorted(empty)} null on all "
         f"{len(answer.rows)} rows:\n{query.sql}"
     )
-
-
-@pytest.mark.parametrize(
-    "column",
-    [
-        pytest.param(column, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for column, reason in KNOWN_EMPTY_COLUMNS.items()
-    ],
-)
-def test_known_empty_column_has_values(answers: dict[str, Answer], column: str) -> None:
-    returning = {name: a for name, a in answers.items() if column in a.columns}
-    if not returning:
-        pytest.skip(f"no README query returns {column!r} any more: drop it from the list")
-    empty = [name for name, answer in returning.items() if column in answer.empty_columns()]
-    assert not empty, f"column {column!r} is null on every row of README query {empty}"
 
 
 def safe_shell_snippets() -> list[str]:
