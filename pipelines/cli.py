@@ -70,21 +70,15 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from pipelines.simulator import Simulator
+    from pipelines.simulator.__main__ import simulator_from
 
-    tenants = dict(pair.split(":", 1) for pair in args.tenant) or {"demo-agency": "demo-api-key"}
-    simulator = Simulator(
-        scale=args.scale,
-        seed=args.seed,
-        tenants=tenants,
-        rate_limit_per_second=args.rate_limit,
-    )
+    simulator = simulator_from(args)
     print(
-        f"Scoro simulator on http://127.0.0.1:{args.port} (scale {args.scale}, "
-        f"tenants {', '.join(tenants)})",
+        f"Scoro simulator on http://{args.host}:{args.port} (scale {args.scale}, "
+        f"tenants {', '.join(simulator.tenants)})",
         flush=True,
     )
-    simulator.serve_forever(args.port)
+    simulator.serve_forever(args.port, args.host)
     return 0
 
 
@@ -180,23 +174,9 @@ def parser() -> argparse.ArgumentParser:
         help="serve the Scoro API simulator",
         description="Serve a local Scoro API v2 with a synthetic agency, for demos and tests.",
     )
-    simulate.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (8765)")
-    simulate.add_argument(
-        "--scale", type=int, default=1, help="size of the company: 1 is a few hundred documents"
-    )
-    simulate.add_argument(
-        "--seed", type=int, default=42, help="random seed: the same seed, the same company"
-    )
-    simulate.add_argument(
-        "--rate-limit", type=float, default=50.0, help="requests per second before HTTP 429 (50)"
-    )
-    simulate.add_argument(
-        "--tenant",
-        action="append",
-        default=[],
-        metavar="ACCOUNT_ID:API_KEY",
-        help="a hosted company (repeatable); default demo-agency:demo-api-key",
-    )
+    from pipelines.simulator.__main__ import add_arguments as add_simulator_arguments
+
+    add_simulator_arguments(simulate)
     simulate.set_defaults(handler=_simulate)
     return root
 

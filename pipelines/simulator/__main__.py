@@ -9,12 +9,8 @@ from pipelines.simulator import shapes
 from pipelines.simulator.server import DEFAULT_TENANTS, Simulator
 
 
-def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipelines.simulator",
-        description="Serve the Scoro API v2 simulator: a synthetic agency per tenant, on "
-        "/api/v2/{module}/list|view, with a control surface on /_sim/.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The simulator's flags; `scoro-warehouse simulate` takes the same ones."""
     parser.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     parser.add_argument(
@@ -25,10 +21,14 @@ def parser() -> argparse.ArgumentParser:
         "--tenant",
         action="append",
         metavar="ACCOUNT_ID=API_KEY",
-        help="a company account and its apiKey (repeatable); default demo-agency=demo-api-key",
+        help="a company account and its apiKey (repeatable; ACCOUNT_ID:API_KEY works too); "
+        "default demo-agency=demo-api-key",
     )
     parser.add_argument(
-        "--rate-limit", type=int, default=20, help="requests per second per apiKey (20)"
+        "--rate-limit",
+        type=float,
+        default=50.0,
+        help="requests per second per apiKey before HTTP 429 (50)",
     )
     parser.add_argument(
         "--daily-limit", type=int, default=None, help="requests per day per apiKey (none)"
@@ -45,22 +45,47 @@ def parser() -> argparse.ArgumentParser:
         "the site's zone); the same seed and as-of day give the same company",
     )
     shapes.add_arguments(parser)
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.simulator",
+        description="Serve the Scoro API v2 simulator: a synthetic agency per tenant, on "
+        "/api/v2/{module}/list|view, with a control surface on /_sim/.",
+    )
+    add_arguments(parser)
     return parser
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parser().parse_args(argv)
-    tenants = dict(t.split("=", 1) for t in args.tenant) if args.tenant else DEFAULT_TENANTS
-    Simulator(
+def tenants_from(values: list[str] | None) -> dict[str, str]:
+    if not values:
+        return dict(DEFAULT_TENANTS)
+    pairs = {}
+    for value in values:
+        separator = "=" if "=" in value else ":"
+        account, _, key = value.partition(separator)
+        if not account or not key:
+            raise SystemExit(f"--tenant {value!r}: expected ACCOUNT_ID=API_KEY")
+        pairs[account] = key
+    return pairs
+
+
+def simulator_from(args: argparse.Namespace) -> Simulator:
+    return Simulator(
         scale=args.scale,
         seed=args.seed,
-        tenants=tenants,
+        tenants=tenants_from(args.tenant),
         rate_limit_per_second=args.rate_limit,
         daily_limit=args.daily_limit,
         site_timezone=args.timezone,
         as_of=args.as_of,
         shapes=shapes.from_arguments(args),
-    ).serve_forever(args.port, args.host)
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    simulator_from(args).serve_forever(args.port, args.host)
 
 
 if __name__ == "__main__":

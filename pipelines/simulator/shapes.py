@@ -82,7 +82,9 @@ def _flag(name: str, value: Any) -> bool:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--NAME`` / ``--no-NAME`` for every switch (dashes for underscores)."""
-    group = parser.add_argument_group("shapes (issue 8 §2)")
+    group = parser.add_argument_group(
+        "API shapes", "alternative shapes Scoro's SDK declares; switch them on to test a loader"
+    )
     defaults = Shapes()
     for name in Shapes.names():
         default = getattr(defaults, name)

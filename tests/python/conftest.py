@@ -23,10 +23,10 @@ SECOND_TENANT = "second-agency"
 SECOND_API_KEY = "second-api-key-51ab0d"
 SITE_TIMEZONE = "Europe/Tallinn"
 FAST = {"max_requests_per_second": 400.0, "max_workers": 4, "site_timezone": SITE_TIMEZONE}
-# The SDK shapes the loader reads today. Turn a switch on here once the loader maps it to the
-# agreed raw layout (the simulator's defaults: Shapes()); the simulator's own tests check each
-# shape's wire form against its truth without the loader.
-LOADER_SHAPES = Shapes.plain()
+# The simulator's default shapes: what a real account sends (product, receipt and line custom
+# fields, birthdays without a year). test_sync.py also syncs a company with every alternative
+# shape switched on; the simulator's own tests check each shape's wire form without the loader.
+LOADER_SHAPES = Shapes()
 
 
 def start_simulator(**kwargs: object) -> Simulator:

@@ -24,6 +24,7 @@ from conftest import (
 )
 from mirror import differences, read_table, row_counts, snapshot
 from pipelines.scoro import schema
+from pipelines.simulator import Shapes
 
 
 def test_full_sync_equals_truth(shared_simulator, synced_warehouse: Path) -> None:
@@ -36,6 +37,25 @@ def test_full_sync_equals_truth(shared_simulator, synced_warehouse: Path) -> Non
     # and the company is not trivially small
     assert counts["invoices"] >= 100 and counts["invoice_lines"] >= 200
     assert counts["receipt_rows"] > 0 and counts["bill_lines"] > 0
+
+
+def test_every_sdk_shape_at_once_syncs_equal_to_truth(tmp_path: Path) -> None:
+    """Module objects, position-keyed lists, custom fields as a record, and the view-only
+    custom fields and yearless birthdays, all switched on: the mirror still equals the truth."""
+    simulator = start_simulator(shapes=Shapes.every())
+    try:
+        path = tmp_path / "shapes.duckdb"
+        result = sync_into(path, simulator)
+        assert result.complete, result.summary()
+        truth = simulator.company(TENANT).truth()
+        counts = row_counts(path, TENANT)
+        for table, rows in truth.items():
+            assert counts[table] == len(rows), f"{table}: {counts[table]} rows, truth {len(rows)}"
+        assert differences(path, truth, TENANT) == []
+        assert counts["custom_field_modules"] > 0 and counts["product_custom_fields"] > 0
+        assert counts["invoice_line_custom_fields"] > 0 and counts["receipt_custom_fields"] > 0
+    finally:
+        simulator.stop()
 
 
 def test_money_is_exact_decimal_and_times_are_utc(synced_warehouse: Path) -> None:
