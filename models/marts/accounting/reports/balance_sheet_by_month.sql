@@ -116,7 +116,7 @@ final as (
         account_type,
         case account_type when 'Asset' then 1 when 'Liability' then 2 else 3 end as section_order,
         account_parent_name,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('all_lines.tenant_id') }} as base_currency,
         cast(
             case when account_type = 'Asset' then signed_balance_base else -signed_balance_base end
             as {{ accounting_base_money_type() }}

@@ -41,7 +41,7 @@ final as (
             when 'Other Expense' then 5
         end as section_order,
         account_parent_name,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('monthly.tenant_id') }} as base_currency,
         cast(debit_base as {{ accounting_base_money_type() }}) as debit_base,
         cast(credit_base as {{ accounting_base_money_type() }}) as credit_base,
         cast(

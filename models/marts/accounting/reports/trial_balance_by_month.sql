@@ -103,7 +103,7 @@ final as (
         accounts.account_type,
         accounts.normal_balance as account_normal_balance,
         accounts.parent_name as account_parent_name,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('balances.tenant_id') }} as base_currency,
         cast(balances.closing_balance_base - balances.period_net_base as {{ accounting_base_money_type() }})
             as opening_balance_base,
         cast(balances.period_debit_base as {{ accounting_base_money_type() }}) as period_debit_base,
