@@ -7,7 +7,8 @@ general_ledger as (
 
 income_statement_lines as (
     select * from general_ledger
-    where account_classification = 'income_statement'
+    -- the year-end close moves the year's result to retained earnings; it is not a result of the month
+    where account_classification = 'income_statement' and document_type <> 'year_end_close'
 ),
 
 monthly as (
