@@ -109,10 +109,10 @@ ranked as (
             partition by components.tenant_id, components.document_type, components.document_id
             order by
                 abs(components.signed_amount_base) desc,
-                case when components.document_line_id is null then 1 else 0 end,
-                components.document_line_id,
-                components.account_id,
-                components.project_id
+                case when components.document_line_id is null then 1 else 0 end asc,
+                components.document_line_id asc,
+                components.account_id asc,
+                components.project_id asc
         ) as component_rank
     from components
 ),

@@ -49,7 +49,12 @@ settlement_legs as (
             partition by allocations.tenant_id, allocations.document_type, allocations.document_id
             order by allocations.allocation_date, allocations.leg_order, allocations.allocation_id
             rows between unbounded preceding and current row
-        ) as settled_to_date_base
+        ) as settled_to_date_base,
+        sum(allocations.amount_base) over (
+            partition by allocations.tenant_id, allocations.document_type, allocations.document_id
+            order by allocations.allocation_date, allocations.leg_order, allocations.allocation_id
+            rows between unbounded preceding and current row
+        ) - allocations.amount_base as settled_before_base
     from allocations
     where allocations.document_type in ('invoice', 'credit_invoice', 'bill')
 ),
@@ -59,7 +64,6 @@ clamped_legs as (
     select
         settlement_legs.*,
         coalesce(document_totals.total_base, 0) as total_base,
-        settlement_legs.settled_to_date_base - settlement_legs.amount_base as settled_before_base,
         case
             when document_totals.total_base > 0
                 then
@@ -83,18 +87,18 @@ clamped_legs as (
             when document_totals.total_base > 0
                 then
                     case
-                        when settlement_legs.settled_to_date_base - settlement_legs.amount_base < 0 then 0
-                        when settlement_legs.settled_to_date_base - settlement_legs.amount_base > document_totals.total_base
+                        when settlement_legs.settled_before_base < 0 then 0
+                        when settlement_legs.settled_before_base > document_totals.total_base
                             then document_totals.total_base
-                        else settlement_legs.settled_to_date_base - settlement_legs.amount_base
+                        else settlement_legs.settled_before_base
                     end
             when document_totals.total_base < 0
                 then
                     case
-                        when settlement_legs.settled_to_date_base - settlement_legs.amount_base > 0 then 0
-                        when settlement_legs.settled_to_date_base - settlement_legs.amount_base < document_totals.total_base
+                        when settlement_legs.settled_before_base > 0 then 0
+                        when settlement_legs.settled_before_base < document_totals.total_base
                             then document_totals.total_base
-                        else settlement_legs.settled_to_date_base - settlement_legs.amount_base
+                        else settlement_legs.settled_before_base
                     end
             else 0
         end as applied_before_base
@@ -204,11 +208,11 @@ cash_ranked as (
             partition by shares.tenant_id, shares.allocation_id, shares.document_type, shares.document_id
             order by
                 abs(shares.share_base) desc,
-                case when shares.is_excess then 1 else 0 end,
-                case when shares.document_line_id is null then 1 else 0 end,
-                shares.document_line_id,
-                shares.account_id,
-                shares.project_id
+                case when shares.is_excess then 1 else 0 end asc,
+                case when shares.document_line_id is null then 1 else 0 end asc,
+                shares.document_line_id asc,
+                shares.account_id asc,
+                shares.project_id asc
         ) as cash_rank,
         case
             when clamped_legs.cash_amount_base is null or clamped_legs.amount_base = 0 then 0
@@ -235,9 +239,10 @@ cash_shares as (
                 then
                     leg_cash_amount_base
                     - (
-                        sum(proportional_cash_base) over (
-                            partition by tenant_id, allocation_id, document_type, document_id
-                        )
+                        sum(proportional_cash_base)
+                            over (
+                                partition by tenant_id, allocation_id, document_type, document_id
+                            )
                         - proportional_cash_base
                     )
             else proportional_cash_base
