@@ -97,7 +97,7 @@ final as (
         cast(setoff_amount as {{ accounting_money_type() }}) as setoff_amount,
         cast(credited_amount as {{ accounting_money_type() }}) as credited_amount,
         cast(total_amount - settled_amount as {{ accounting_money_type() }}) as amount_due,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('aged.tenant_id') }} as base_currency,
         cast(total_amount_base as {{ accounting_base_money_type() }}) as total_amount_base,
         cast(total_amount_base - settled_amount_base as {{ accounting_base_money_type() }}) as amount_due_base,
         cast(days_overdue as {{ dbt.type_int() }}) as days_overdue,

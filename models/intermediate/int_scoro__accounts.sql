@@ -100,7 +100,7 @@ scoro_accounts as (
         cast(finance_accounts.parent_id as {{ dbt.type_string() }}) as parent_id,
         finance_accounts.parent_name,
         false as is_bank_account,
-        '{{ var("scoro_base_currency") | upper }}' as currency,
+        {{ accounting_base_currency('finance_accounts.tenant_id') }} as currency,
         coalesce(finance_accounts.is_active, true) as is_active,
         finance_accounts.is_deleted,
         'scoro_finance_account' as account_source,
@@ -125,7 +125,7 @@ seeded_system_accounts as (
         cast(null as {{ dbt.type_string() }}) as parent_id,
         system_accounts.parent_name,
         system_accounts.is_bank_account,
-        '{{ var("scoro_base_currency") | upper }}' as currency,
+        {{ accounting_base_currency('tenants.tenant_id') }} as currency,
         true as is_active,
         false as is_deleted,
         'system' as account_source,
@@ -182,7 +182,7 @@ bank_accounts as (
         coalesce(
             upper(ranked_bank_overrides.currency),
             receipt_account_currencies.currency,
-            '{{ var("scoro_base_currency") | upper }}'
+            {{ accounting_base_currency('receipt_accounts.tenant_id') }}
         ) as currency,
         true as is_active,
         receipt_accounts.is_deleted,

@@ -518,6 +518,8 @@ def test_realised_fx_and_deferred_revenue_match_the_oracle(oracle: Oracle, wareh
             where
                 tenant_id = ? and account_id in ('fx_gain_loss', 'deferred_revenue')
                 and transaction_date <= current_date
+                -- the year-end close moves closed years' results to retained earnings
+                and document_type <> 'year_end_close'
             group by account_id
             """,
         )

@@ -88,7 +88,10 @@ income_statement_lines as (
         on
             general_ledger.tenant_id = finance_objects.tenant_id
             and general_ledger.finance_object_id = finance_objects.finance_object_id
-    where general_ledger.account_classification = 'income_statement'
+    -- the year-end close is not a result of the year: it moves the result to retained earnings
+    where
+        general_ledger.account_classification = 'income_statement'
+        and general_ledger.document_type <> 'year_end_close'
 ),
 
 final as (
