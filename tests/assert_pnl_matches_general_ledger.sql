@@ -27,7 +27,7 @@ ledger as (
         -sum(signed_amount_base) as net_profit_base,
         sum(amount_base) as volume_base
     from general_ledger
-    where account_classification = 'income_statement'
+    where account_classification = 'incomestatement'
     group by tenant_id, {{ dbt.date_trunc('month', 'transaction_date') }}
 )
 

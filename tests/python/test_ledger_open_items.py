@@ -498,7 +498,7 @@ def test_bill_cost_lands_in_the_recognition_month(oracle: Oracle, warehouse) -> 
             from staging.int_scoro__general_ledger
             where
                 tenant_id = ? and document_type = 'bill'
-                and account_classification = 'income_statement'
+                and account_classification = 'incomestatement'
                 and account_id <> 'fx_rounding'
             group by 1
             """,

@@ -70,7 +70,7 @@ entry_lines as (
             'description': 'description',
             'locationId': 'cast(null as ' ~ dbt.type_string() ~ ')',
             'locationName': 'cast(null as ' ~ dbt.type_string() ~ ')',
-            'postingType': "case posting_type when 'debit' then 'Debit' when 'credit' then 'Credit' end",
+            'postingType': 'posting_type',
             'projectId': 'cast(project_id as ' ~ dbt.type_string() ~ ')',
             'projectName': 'project_name',
             'taxCode': 'vat_code',

@@ -67,7 +67,7 @@ income_statement_lines as (
         finance_objects.name as finance_object_name,
         -- natural sign: income and other income credit-positive, expenses debit-positive
         case
-            when general_ledger.account_normal_balance = 'credit' then -general_ledger.signed_amount_base
+            when general_ledger.account_normal_balance = 'Credit' then -general_ledger.signed_amount_base
             else general_ledger.signed_amount_base
         end as natural_amount
     from general_ledger
@@ -88,7 +88,7 @@ income_statement_lines as (
         on
             general_ledger.tenant_id = finance_objects.tenant_id
             and general_ledger.finance_object_id = finance_objects.finance_object_id
-    where general_ledger.account_classification = 'income_statement'
+    where general_ledger.account_classification = 'incomestatement'
 ),
 
 final as (

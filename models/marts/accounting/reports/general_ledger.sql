@@ -14,7 +14,7 @@ final as (
             order by general_ledger.transaction_date, general_ledger.journal_entry_id, general_ledger.line_index
             rows between unbounded preceding and current row
         ) as running_balance_base,
-        case when general_ledger.account_normal_balance = 'credit' then -1 else 1 end
+        case when general_ledger.account_normal_balance = 'Credit' then -1 else 1 end
         * sum(general_ledger.signed_amount_base) over (
             partition by general_ledger.tenant_id, general_ledger.account_id
             order by general_ledger.transaction_date, general_ledger.journal_entry_id, general_ledger.line_index

@@ -7,7 +7,7 @@ general_ledger as (
 
 income_statement_lines as (
     select * from general_ledger
-    where account_classification = 'income_statement'
+    where account_classification = 'incomestatement'
 ),
 
 monthly as (
@@ -19,8 +19,8 @@ monthly as (
         account_name,
         account_type,
         account_parent_name,
-        sum(case when posting_type = 'debit' then amount_base else 0 end) as debit_base,
-        sum(case when posting_type = 'credit' then amount_base else 0 end) as credit_base
+        sum(case when posting_type = 'Debit' then amount_base else 0 end) as debit_base,
+        sum(case when posting_type = 'Credit' then amount_base else 0 end) as credit_base
     from income_statement_lines
     group by 1, 2, 3, 4, 5, 6, 7
 ),
