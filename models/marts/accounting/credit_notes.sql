@@ -1,4 +1,4 @@
--- One row per Scoro credit invoice (an invoice that names the invoices it credits), amounts positive, deleted excluded.
+-- One row per Scoro credit invoice (an invoice naming the invoices it credits), amounts positive; deleted: Void.
 with
 
 invoices as (
@@ -50,8 +50,7 @@ credit_invoices as (
         -(coalesce(invoices.sum, 0) + coalesce(invoices.vat_sum, 0)) as total_amount
     from invoices
     where
-        not invoices.is_deleted
-        and exists (
+        exists (
             select 1
             from credited_invoices
             where
@@ -178,8 +177,11 @@ credit_amounts as (
     select
         credit_invoices.*,
         coalesce(refund_lists.refunded_amount, 0) as refunded_amount,
-        -- the credit not yet used (allocated to invoices or refunded): −(its open item)
-        coalesce(-open_items.open_amount, credit_invoices.total_amount) as remaining_credit,
+        -- the credit not yet used (allocated to invoices or refunded): −(its open item); none when deleted
+        case
+            when credit_invoices.is_deleted then 0
+            else coalesce(-open_items.open_amount, credit_invoices.total_amount)
+        end as remaining_credit,
         open_items.settled_on as allocated_on,
         coalesce(line_lists.lines_discount, 0)
         + case
@@ -212,7 +214,11 @@ final as (
     select
         cast(credit_amounts.id as {{ dbt.type_string() }}) as id,
         cast(credit_amounts.description as {{ dbt.type_string() }}) as note,
-        cast(coalesce(status_map.unified_status, 'Unknown') as {{ dbt.type_string() }}) as status,
+        -- a deleted credit note is void
+        cast(
+            case when credit_amounts.is_deleted then 'Void' else coalesce(status_map.unified_status, 'Unknown') end
+            as {{ dbt.type_string() }}
+        ) as status,
         cast({{ accounting_currency('credit_amounts.currency') }} as {{ dbt.type_string() }}) as currency,
         cast(credit_amounts.sub_total as {{ accounting_money_type() }}) as "subTotal",
         {{ unified_iso_date('credit_amounts.date') }} as "issueDate",
@@ -236,7 +242,8 @@ final as (
         -- beyond the documented properties
         cast(credit_amounts.tenant_id as {{ dbt.type_string() }}) as tenant_id,
         {{ unified_empty_list('credit_amounts.credited_invoice_ids') }} as "creditedInvoiceIds",
-        {{ unified_iso_timestamp('credit_amounts.created_date') }} as "createdAt"
+        {{ unified_iso_timestamp('credit_amounts.created_date') }} as "createdAt",
+        cast(credit_amounts.is_deleted as {{ dbt.type_boolean() }}) as hg_deleted
     from credit_amounts
     left join status_map
         on

@@ -178,7 +178,9 @@ final as (
         -- beyond the documented properties
         cast(entry_headers.transaction_type as {{ dbt.type_string() }}) as "transactionType",
         cast(entry_headers.document_type as {{ dbt.type_string() }}) as "documentType",
-        cast(entry_headers.document_id as {{ dbt.type_string() }}) as "documentId"
+        cast(entry_headers.document_id as {{ dbt.type_string() }}) as "documentId",
+        -- the ledger posts nothing for deleted documents and payments: no entry is of a deleted record
+        cast(false as {{ dbt.type_boolean() }}) as hg_deleted
     from entry_headers
     inner join entry_lines
         on
