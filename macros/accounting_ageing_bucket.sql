@@ -85,9 +85,10 @@ final as (
         tenant_id,
         {{ accounting_as_of_date() }} as as_of_date,
         document_type,
-        document_id,
+        -- ids are text in schema accounting, as in the unified objects (join without casts)
+        cast(document_id as {{ dbt.type_string() }}) as document_id,
         document_number,
-        {{ entity_role }}_id,
+        cast({{ entity_role }}_id as {{ dbt.type_string() }}) as {{ entity_role }}_id,
         {{ entity_role }}_name,
         document_date,
         due_date,

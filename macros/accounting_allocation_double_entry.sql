@@ -211,8 +211,8 @@ final as (
         cast(all_legs.account_id as {{ dbt.type_string() }}) as account_id,
         case
             when all_legs.signed_amount > 0 or (all_legs.signed_amount = 0 and all_legs.signed_amount_base > 0)
-                then 'debit'
-            else 'credit'
+                then 'Debit'
+            else 'Credit'
         end as posting_type,
         cast(all_legs.currency as {{ dbt.type_string() }}) as currency,
         cast(abs(all_legs.signed_amount) as {{ accounting_money_type() }}) as amount,

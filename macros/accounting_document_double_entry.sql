@@ -58,7 +58,7 @@
     deferral_account=none
 ) %}
 
-{% set other_side = 'credit' if counterparty_side == 'debit' else 'debit' %}
+{% set other_side = 'Credit' if counterparty_side == 'Debit' else 'Debit' %}
 
 with
 

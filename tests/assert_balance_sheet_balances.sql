@@ -30,7 +30,7 @@ monthly_profit as (
         cast({{ dbt.date_trunc('month', 'transaction_date') }} as date) as period_month,
         -sum(signed_amount_base) as net_profit_base
     from general_ledger
-    where account_classification = 'income_statement' and document_type <> 'year_end_close'
+    where account_classification = 'incomestatement' and document_type <> 'year_end_close'
     group by tenant_id, {{ dbt.date_trunc('month', 'transaction_date') }}
 ),
 

@@ -83,7 +83,7 @@ expected_rows as (
         account_id,
         side_sign * paid_base as net_profit_effect_base
     from paid
-    where account_classification = 'income_statement'
+    where account_classification = 'incomestatement'
 
     union all
 
@@ -93,7 +93,7 @@ expected_rows as (
         -signed_amount_base as net_profit_effect_base
     from general_ledger
     where
-        account_classification = 'income_statement'
+        account_classification = 'incomestatement'
         and document_type not in ('invoice', 'credit_invoice', 'bill', 'fx_revaluation', 'year_end_close')
 ),
 

@@ -28,7 +28,7 @@ ledger as (
         -sum(signed_amount_base) as net_profit_base,
         sum(amount_base) as volume_base
     from general_ledger
-    where account_classification = 'income_statement' and document_type <> 'year_end_close'
+    where account_classification = 'incomestatement' and document_type <> 'year_end_close'
     group by tenant_id, {{ dbt.date_trunc('month', 'transaction_date') }}
 )
 

@@ -40,7 +40,7 @@ document_rows as (
         1 as side_sign,
         '{{ var("scoro_accounts_receivable_account") }}' as counterparty_account_id,
         '{{ var("scoro_deferred_revenue_account") }}' as deferral_account_id,
-        case when posting_type = 'debit' then amount_base else -amount_base end as signed_amount_base
+        case when posting_type = 'Debit' then amount_base else -amount_base end as signed_amount_base
     from invoice_entries
 
     union all
@@ -55,7 +55,7 @@ document_rows as (
         1 as side_sign,
         '{{ var("scoro_accounts_receivable_account") }}' as counterparty_account_id,
         '{{ var("scoro_deferred_revenue_account") }}' as deferral_account_id,
-        case when posting_type = 'debit' then amount_base else -amount_base end as signed_amount_base
+        case when posting_type = 'Debit' then amount_base else -amount_base end as signed_amount_base
     from credit_invoice_entries
 
     union all
@@ -70,7 +70,7 @@ document_rows as (
         -1 as side_sign,
         '{{ var("scoro_accounts_payable_account") }}' as counterparty_account_id,
         '{{ var("scoro_deferred_expenses_account") }}' as deferral_account_id,
-        case when posting_type = 'debit' then amount_base else -amount_base end as signed_amount_base
+        case when posting_type = 'Debit' then amount_base else -amount_base end as signed_amount_base
     from bill_entries
 ),
 

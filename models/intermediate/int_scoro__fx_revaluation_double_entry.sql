@@ -296,7 +296,7 @@ final as (
         cast(document_id as {{ dbt.type_bigint() }}) as document_id,
         cast(document_number as {{ dbt.type_string() }}) as document_number,
         cast(account_id as {{ dbt.type_string() }}) as account_id,
-        case when signed_amount_base > 0 then 'debit' else 'credit' end as posting_type,
+        case when signed_amount_base > 0 then 'Debit' else 'Credit' end as posting_type,
         cast(currency as {{ dbt.type_string() }}) as currency,
         cast(0 as {{ accounting_money_type() }}) as amount,
         cast(abs(signed_amount_base) as {{ accounting_base_money_type() }}) as amount_base,

@@ -33,9 +33,9 @@ unioned as (
 final as (
     select
         unioned.*,
-        case when unioned.posting_type = 'debit' then unioned.amount else -unioned.amount end as signed_amount,
+        case when unioned.posting_type = 'Debit' then unioned.amount else -unioned.amount end as signed_amount,
         case
-            when unioned.posting_type = 'debit' then unioned.amount_base else -unioned.amount_base
+            when unioned.posting_type = 'Debit' then unioned.amount_base else -unioned.amount_base
         end as signed_amount_base,
         accounts.name as account_name,
         accounts.account_number,

@@ -47,7 +47,7 @@ income_statement_rows as (
         {{ accounting_fiscal_year_start('ledger_rows.transaction_date', 'tenant_settings.fiscal_year_start_month') }}
             as fiscal_year_start,
         case
-            when ledger_rows.posting_type = 'debit' then ledger_rows.amount_base else -ledger_rows.amount_base
+            when ledger_rows.posting_type = 'Debit' then ledger_rows.amount_base else -ledger_rows.amount_base
         end as signed_amount_base
     from ledger_rows
     inner join accounts
@@ -56,7 +56,7 @@ income_statement_rows as (
             and ledger_rows.account_id = accounts.account_id
     inner join tenant_settings
         on ledger_rows.tenant_id = tenant_settings.tenant_id
-    where accounts.classification = 'income_statement'
+    where accounts.classification = 'incomestatement'
 ),
 
 -- Net of each income-statement account over each fiscal year that has ended by the as-of date.
@@ -128,7 +128,7 @@ final as (
             as {{ dbt.type_string() }}
         ) as document_number,
         cast(dated_legs.account_id as {{ dbt.type_string() }}) as account_id,
-        case when dated_legs.signed_amount_base > 0 then 'debit' else 'credit' end as posting_type,
+        case when dated_legs.signed_amount_base > 0 then 'Debit' else 'Credit' end as posting_type,
         cast(tenant_settings.base_currency as {{ dbt.type_string() }}) as currency,
         cast(abs(dated_legs.signed_amount_base) as {{ accounting_money_type() }}) as amount,
         cast(abs(dated_legs.signed_amount_base) as {{ accounting_base_money_type() }}) as amount_base,

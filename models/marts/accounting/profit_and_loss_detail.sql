@@ -67,7 +67,7 @@ income_statement_lines as (
         finance_objects.name as finance_object_name,
         -- natural sign: income and other income credit-positive, expenses debit-positive
         case
-            when general_ledger.account_normal_balance = 'credit' then -general_ledger.signed_amount_base
+            when general_ledger.account_normal_balance = 'Credit' then -general_ledger.signed_amount_base
             else general_ledger.signed_amount_base
         end as natural_amount
     from general_ledger
@@ -90,7 +90,7 @@ income_statement_lines as (
             and general_ledger.finance_object_id = finance_objects.finance_object_id
     -- the year-end close is not a result of the year: it moves the result to retained earnings
     where
-        general_ledger.account_classification = 'income_statement'
+        general_ledger.account_classification = 'incomestatement'
         and general_ledger.document_type <> 'year_end_close'
 ),
 

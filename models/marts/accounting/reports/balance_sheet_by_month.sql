@@ -34,7 +34,7 @@ monthly_profit as (
         on
             tenant_months.tenant_id = trial_balance.tenant_id
             and tenant_months.period_month = trial_balance.period_month
-            and trial_balance.account_classification = 'income_statement'
+            and trial_balance.account_classification = 'incomestatement'
     group by tenant_months.tenant_id, tenant_months.period_month
 ),
 
@@ -91,7 +91,7 @@ account_lines as (
         closing_balance_base as signed_balance_base
     from trial_balance
     where
-        account_classification = 'balance_sheet'
+        account_classification = 'balancesheet'
         and account_id <> '{{ var("scoro_retained_earnings_account") }}'
 ),
 

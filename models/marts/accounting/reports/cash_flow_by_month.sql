@@ -54,7 +54,7 @@ document_flows as (
             when is_excess then 'operating'
             when account_id in ({{ vat_accounts }}) then 'operating'
             when is_bank_account then 'financing'
-            when account_classification = 'income_statement' then 'operating'
+            when account_classification = 'incomestatement' then 'operating'
             when account_type = 'Asset' then 'investing'
             else 'financing'
         end as activity,

@@ -32,7 +32,7 @@ settled_document_lines as (
         account_id,
         signed_share_base as signed_amount_base
     from settlement_shares
-    where account_classification = 'income_statement'
+    where account_classification = 'incomestatement'
 ),
 
 -- What settlements post on income-statement accounts (realised FX, expense claims); not the documents'
@@ -45,7 +45,7 @@ settlement_entries as (
         signed_amount_base
     from general_ledger
     where
-        account_classification = 'income_statement'
+        account_classification = 'incomestatement'
         and document_type not in ('invoice', 'credit_invoice', 'bill', 'fx_revaluation', 'year_end_close')
 ),
 

@@ -55,7 +55,7 @@ accrual_rows as (
     from general_ledger
     where
         document_type in ('invoice', 'credit_invoice', 'bill')
-        and account_classification = 'income_statement'
+        and account_classification = 'incomestatement'
         and project_id > 0
 ),
 
@@ -69,7 +69,7 @@ cash_rows as (
         case when document_type = 'bill' then signed_share_base else 0 end as bill_cost_base,
         0 as internal_cost_base
     from settlement_shares
-    where account_classification = 'income_statement' and project_id > 0
+    where account_classification = 'incomestatement' and project_id > 0
 ),
 
 internal_lines as (

@@ -30,8 +30,8 @@ monthly_activity as (
         tenant_id,
         account_id,
         cast({{ dbt.date_trunc('month', 'transaction_date') }} as date) as period_month,
-        sum(case when posting_type = 'debit' then amount_base else 0 end) as period_debit_base,
-        sum(case when posting_type = 'credit' then amount_base else 0 end) as period_credit_base,
+        sum(case when posting_type = 'Debit' then amount_base else 0 end) as period_debit_base,
+        sum(case when posting_type = 'Credit' then amount_base else 0 end) as period_credit_base,
         sum(signed_amount_base) as period_net_base,
         sum(case when document_type = 'year_end_close' then signed_amount_base else 0 end)
             as period_year_end_close_base
