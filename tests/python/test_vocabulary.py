@@ -79,6 +79,7 @@ DOCUMENT_TYPES = {
     "expense_receipt",
     "unallocated_cash",
     "fx_revaluation",
+    "year_end_close",
 }
 TRANSACTION_TYPES = {
     "Invoice",
@@ -92,6 +93,7 @@ TRANSACTION_TYPES = {
     "Expense",
     "Unallocated Payment",
     "Currency Revaluation",
+    "Year-end Close",
 }
 STATUSES = {"Draft", "Submitted", "PartiallyPaid", "Paid", "Void", "Unknown"}
 
@@ -138,6 +140,9 @@ BASE_MONEY = "DECIMAL(38,2)"
 DOCUMENT_MONEY = "DECIMAL(38,9)"
 # Base-currency amounts the unified schema names without a `_base` suffix.
 BASE_MONEY_PROPERTIES = {"balance", "Amount"}
+# Percent points are rounded like base amounts; a fiscal year's first month is a number 1-12.
+PERCENT = BASE_MONEY
+MONTH_NUMBER = "INTEGER"
 
 
 @dataclass(frozen=True)
@@ -301,11 +306,16 @@ def test_money_and_dates_follow_the_type_rules(fields: list[Field]) -> None:
             wrong.append(f"{f.model}.{f.path}: {shape}, base amounts are {BASE_MONEY}")
         if shape.startswith("DECIMAL") and shape not in (BASE_MONEY, DOCUMENT_MONEY):
             wrong.append(f"{f.model}.{f.path}: {shape}")
+        if f.name.endswith("_percent") and shape != PERCENT:
+            wrong.append(f"{f.model}.{f.path}: {shape}, percentages are {PERCENT}")
         if shape == BASE_MONEY and not (
-            f.name.endswith("_base") or f.name in BASE_MONEY_PROPERTIES
+            f.name.endswith(("_base", "_percent")) or f.name in BASE_MONEY_PROPERTIES
         ):
             wrong.append(f"{f.model}.{f.path}: {shape} but not named as a base amount")
-        if re.search(r"(^|_)(date|month)$", f.name) and shape != "DATE":
+        if f.name.endswith("_start_month"):
+            if shape != MONTH_NUMBER:
+                wrong.append(f"{f.model}.{f.path}: {shape}, month numbers are {MONTH_NUMBER}")
+        elif re.search(r"(^|_)(date|month)$", f.name) and shape != "DATE":
             wrong.append(f"{f.model}.{f.path}: {shape}, report dates are DATE")
         if shape in ("FLOAT", "DOUBLE"):
             wrong.append(f"{f.model}.{f.path}: floating point")

@@ -135,7 +135,9 @@ final as (
         cast(tenant_id as {{ dbt.type_string() }}) as tenant_id,
         cast(journal_entry_id as {{ dbt.type_string() }}) as journal_entry_id,
         cast(account_id as {{ dbt.type_string() }}) as account_id,
-        cast(base_currency as {{ dbt.type_string() }}) as currency
+        cast(base_currency as {{ dbt.type_string() }}) as currency,
+        -- the ledger posts nothing for deleted documents and payments: no line is of a deleted record
+        cast(false as {{ dbt.type_boolean() }}) as hg_deleted
     from income_statement_lines
 )
 
