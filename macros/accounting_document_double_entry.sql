@@ -59,7 +59,7 @@
 ) %}
 
     {% set other_side = 'Credit' if counterparty_side == 'Debit' else 'Debit' %}
-    {%- set incremental = is_incremental() %}
+    {%- set incremental = accounting_is_incremental() %}
 
 with
 

@@ -25,6 +25,7 @@ def get_columns_in_relation(relation: object) -> list[_Column]:
         _Column("journal_entry_id", "varchar"),
         _Column("document_type", "varchar"),
         _Column("document_id", "bigint"),
+        _Column("source_synced_at", "timestamp"),
     ]
 
 

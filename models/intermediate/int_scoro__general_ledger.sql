@@ -14,7 +14,7 @@
 {%- for model_name in double_entry_models if model_name not in incremental_models -%}
     {%- do rebuilt_types.append(model_name | replace('int_scoro__', '') | replace('_double_entry', '')) -%}
 {%- endfor -%}
-{%- set incremental = is_incremental() %}
+{%- set incremental = accounting_is_incremental() %}
 
 {%- set contract_columns = [
     'tenant_id', 'journal_entry_id', 'line_index', 'transaction_date', 'document_type', 'transaction_type',
