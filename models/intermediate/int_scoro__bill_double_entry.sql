@@ -1,5 +1,6 @@
 -- One row per debit or credit of a Scoro bill (purchase invoice):
 -- debit expense per line (ex VAT) and VAT receivable per VAT code; credit Accounts Payable with the total incl. VAT.
+{{ config(materialized=accounting_incremental_materialization(), incremental_strategy='replace_documents') }}
 {{ accounting_document_double_entry(
     document_type='bill',
     transaction_type='Bill',

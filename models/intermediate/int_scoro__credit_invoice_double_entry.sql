@@ -1,5 +1,6 @@
 -- One row per debit or credit of a Scoro credit invoice (an invoice crediting other invoices; negative sums):
 -- debit revenue per line (ex VAT) and VAT payable per VAT code; credit Accounts Receivable with the total incl. VAT.
+{{ config(materialized=accounting_incremental_materialization(), incremental_strategy='replace_documents') }}
 {{ accounting_document_double_entry(
     document_type='credit_invoice',
     transaction_type='Credit Note',

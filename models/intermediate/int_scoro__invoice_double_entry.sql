@@ -1,5 +1,6 @@
 -- One row per debit or credit of a Scoro invoice that credits no other invoice:
 -- debit Accounts Receivable with the total incl. VAT; credit revenue per line (ex VAT) and VAT payable per VAT code.
+{{ config(materialized=accounting_incremental_materialization(), incremental_strategy='replace_documents') }}
 {{ accounting_document_double_entry(
     document_type='invoice',
     transaction_type='Invoice',

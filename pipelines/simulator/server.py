@@ -253,7 +253,11 @@ class Simulator:
             }
         if path == "/_sim/mutate" and method == "POST":
             company = self.company(body.get("company_account_id"))
-            args = {k: int(body[k]) for k in ("changed", "added", "deleted", "seed") if k in body}
+            args: dict[str, Any] = {
+                k: int(body[k]) for k in ("changed", "added", "deleted", "seed") if k in body
+            }
+            if "modules" in body:
+                args["modules"] = tuple(body["modules"])
             return company.mutate(**args)
         if path == "/_sim/purge" and method == "POST":
             company = self.company(body.get("company_account_id"))
