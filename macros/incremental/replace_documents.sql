@@ -123,14 +123,15 @@ changed_documents as (
         {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
     {%- endfor -%}
     {%- set row_text = dbt.concat(parts) -%}
+    {#- only incremental builds read it (and an ordered listagg is not on every engine) -#}
+    {%- if accounting_incremental_materialization() == 'incremental' -%}
+        {%- set fingerprint = dbt.hash(dbt.listagg(row_text, "';'", "order by " ~ row_text)) -%}
+    {%- else -%}
+        {%- set fingerprint = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+    {%- endif %}
     select
         tenant_id,
-        {%- if accounting_incremental_materialization() == 'incremental' %}
-            {{ dbt.hash(dbt.listagg(row_text, "';'", "order by " ~ row_text)) }} as fingerprint
-        {%- else %}
-            {#- only incremental builds read it (and an ordered listagg is not on every engine) #}
-            cast(null as {{ dbt.type_string() }}) as fingerprint
-        {%- endif %}
+        {{ fingerprint }} as fingerprint
     from {{ relation }}
     group by tenant_id
 {%- endmacro %}
