@@ -36,7 +36,7 @@ from pipelines.scoro.envelope import (
     parse_envelope,
 )
 from pipelines.scoro.paging import PagingKnowledge, ScoroPaginator
-from pipelines.scoro.transport import RetryingClient, named_wait, should_retry
+from pipelines.scoro.transport import Responder, RetryingClient, named_wait, should_retry
 
 logger = logging.getLogger("scoro_warehouse.client")
 
@@ -189,6 +189,7 @@ class ScoroClient:
         rate_limited_attempts: int = 100,
         backoff_factor: float = 0.5,
         max_retry_wait: float = 30.0,
+        responder: Responder | None = None,
     ) -> None:
         self.credentials = credentials
         self.max_workers = max_workers
@@ -207,6 +208,7 @@ class ScoroClient:
             request_max_retry_delay=max_retry_wait,
             retry_condition=should_retry,
             respect_retry_after_header=True,
+            responder=responder,
         )
         self._local = threading.local()
         # every HTTP answer, retries included, by action ("list" / "view")
