@@ -108,9 +108,7 @@ class InProcessAdapter(DeadlineAdapter):
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
-        status, headers, content, cut = self.responder(
-            str(request.method), request.path_url, body
-        )
+        status, headers, content, cut = self.responder(str(request.method), request.path_url, body)
         sent = content[: len(content) // 2] if cut else content
         raw = urllib3.HTTPResponse(
             body=io.BytesIO(sent),
