@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -211,9 +212,27 @@ class ScoroClient:
             responder=responder,
         )
         self._local = threading.local()
+        self._view_pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         # every HTTP answer, retries included, by action ("list" / "view")
         self.request_counts: dict[str, int] = {"list": 0, "view": 0}
         self._count_lock = threading.Lock()
+
+    def view_pool(self) -> ThreadPoolExecutor:
+        """The `max_workers` threads that make view calls, shared by every module, so that at
+        most that many views are in flight whatever the modules do."""
+        with self._pool_lock:
+            if self._view_pool is None:
+                self._view_pool = ThreadPoolExecutor(
+                    max_workers=self.max_workers, thread_name_prefix="scoro-view"
+                )
+            return self._view_pool
+
+    def close(self) -> None:
+        with self._pool_lock:
+            pool, self._view_pool = self._view_pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def redact(self, text: str) -> str:
         key = self.credentials.api_key

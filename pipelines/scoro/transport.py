@@ -14,6 +14,7 @@ import contextlib
 import io
 import logging
 import math
+import queue
 import socket
 import threading
 import zlib
@@ -41,6 +42,36 @@ logger = logging.getLogger("scoro_warehouse.client")
 
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 _CHUNK = 64 * 1024
+
+
+class _Readers:
+    """Daemon threads that send requests and read answers, reused from one request to the
+    next (starting a thread per request costs more than an answer from a fast server). A
+    thread is added whenever none is idle, so no request ever waits for another; one left
+    reading an abandoned, trickled answer never holds up the process's exit."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def run(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            start = self._idle == 0
+            if not start:
+                self._idle -= 1
+        self._jobs.put(job)
+        if start:
+            threading.Thread(target=self._serve, name="scoro-http", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            self._jobs.get()()
+            with self._lock:
+                self._idle += 1
+
+
+_READERS = _Readers()
 
 
 class DeadlineAdapter(HTTPAdapter):
@@ -74,8 +105,7 @@ class DeadlineAdapter(HTTPAdapter):
 
         # the reader runs in its own thread so that the caller can stop waiting for it at the
         # deadline, whatever the socket does (a trickled status line or body)
-        worker = threading.Thread(target=work, name="scoro-http", daemon=True)
-        worker.start()
+        _READERS.run(work)
         if not done.wait(self.total_timeout):
             abandoned.set()
             response = result.get("response")
