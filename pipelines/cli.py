@@ -85,10 +85,17 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _fill(args: argparse.Namespace, simulator: object) -> int:
-    from pipelines.fill import fill
+    from pipelines.fill import fill, mutate_documents
 
     if args.rate_limit is None:
         simulator.rate_limit_per_second = 10**9  # type: ignore[attr-defined]
+    if args.mutate_percent:
+        changed = mutate_documents(simulator, args.mutate_percent)  # type: ignore[arg-type]
+        print(
+            "changed before the sync: "
+            + ", ".join(f"{count} {module}" for module, count in sorted(changed.items())),
+            flush=True,
+        )
     results = fill(args.fill, simulator, wait=args.wait)  # type: ignore[arg-type]
     for result in results:
         print(result.summary())
@@ -206,6 +213,14 @@ def parser() -> argparse.ArgumentParser:
         help="instead of serving, sync every tenant's company into this DuckDB file in "
         "process (no server, no socket; not rate limited unless --rate-limit is given); "
         "run it again after a change to sync incrementally",
+    )
+    simulate.add_argument(
+        "--mutate-percent",
+        type=float,
+        metavar="P",
+        help="with --fill: first change P %% of the invoices, bills and receipt groups (add "
+        "P/5 %%, delete P/10 %%), as if between two syncs; with the same --seed, --scale and "
+        "--as-of as the fill before, the sync is incremental",
     )
     simulate.add_argument(
         "--wait",

@@ -48,6 +48,31 @@ def sync_in_process(
     )
 
 
+# the modules whose records `mutate_documents` changes: documents and payments
+DOCUMENT_MODULES = ("invoices", "bills", "receipts")
+
+
+def mutate_documents(simulator: Simulator, percent: float) -> dict[str, int]:
+    """Changes `percent` % of every tenant's invoices, bills and receipt groups, adds a fifth
+    and deletes a tenth of that many (documents a changed payment settles change too), as
+    between two syncs. Returns how many records changed per module."""
+    touched: dict[str, set[Any]] = {}
+    for tenant in simulator.tenants:
+        company = simulator.company(tenant)
+        for module in DOCUMENT_MODULES:
+            n = company.count(module)
+            result = company.mutate(
+                changed=max(1, round(percent / 100 * n)),
+                added=round(percent / 500 * n),
+                deleted=round(percent / 1000 * n),
+                modules=[module],
+            )
+            for changed_module, ids in result.items():
+                found = touched.setdefault(changed_module, set())
+                found.update((tenant, i) for kind in ids.values() for i in kind)
+    return {module: len(ids) for module, ids in touched.items() if ids}
+
+
 def fill(duckdb_path: str | Path, simulator: Simulator, **settings: Any) -> list[SyncResult]:
     """Syncs every tenant of the simulator into `duckdb_path`, in this process."""
     return [

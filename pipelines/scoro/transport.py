@@ -266,9 +266,11 @@ class RetryingClient(Client):
         total_timeout: float,
         on_retry: Callable[[str], None] | None = None,
         responder: Responder | None = None,
+        before_attempt: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self._before_attempt = before_attempt
         self._rate_limited_attempts = rate_limited_attempts
         self._max_wait = max_wait
         self._adapter: DeadlineAdapter = (
@@ -366,6 +368,8 @@ class RetryingClient(Client):
             ),
             stop=self._stop,
             before_sleep=self._log_retry,
+            # every attempt on the wire, a retry too, takes its place in the client's pace
+            before=(lambda state: self._before_attempt()) if self._before_attempt else None,
             reraise=True,
             retry_error_callback=lambda state: state.outcome.result(),
         )

@@ -211,13 +211,16 @@ class Simulator:
             if decision.status == 429:
                 budget.update({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"})
             message = _FAULT_MESSAGES.get(decision.status, "Simulated fault")
+            self.stats.answered(module, decision.status)
             return _answer(decision.status, _error(decision.status, message), budget)
         if decision.delay:
             time.sleep(decision.delay)
         try:
             data, headers = self.handle_data(module, action, record_id, raw)
         except ApiError as err:
+            self.stats.answered(module, err.status)
             return _answer(err.status, _error(err.status, str(err)), err.headers or budget)
+        self.stats.answered(module, 200, len(data) if action == "list" else None)
         answer = _answer(200, _envelope(data), headers)
         answer.truncate = decision.truncate
         return answer
@@ -286,7 +289,13 @@ class Simulator:
         body = json.loads(raw or b"{}") if method == "POST" else {}
         params = {k: v[-1] for k, v in parse_qs(query).items()}
         if path == "/_sim/health":
-            return {"tenants": list(self.tenants), "as_of": self.as_of.isoformat()}
+            tenant = params.get("tenant")
+            company = self.company(tenant if tenant in self._companies else None)
+            return {
+                "tenants": list(self.tenants),
+                "as_of": self.as_of.isoformat(),
+                "counts": {module: company.count(module) for module in company.modules},
+            }
         if path == "/_sim/open_items":
             tenant = params.get("tenant") or params.get("company_account_id")
             if tenant is not None and tenant not in self._companies:
@@ -313,7 +322,11 @@ class Simulator:
             }
         if path == "/_sim/mutate" and method == "POST":
             company = self.company(body.get("company_account_id"))
-            args = {k: int(body[k]) for k in ("changed", "added", "deleted", "seed") if k in body}
+            args: dict[str, Any] = {
+                k: int(body[k]) for k in ("changed", "added", "deleted", "seed") if k in body
+            }
+            if body.get("modules"):
+                args["modules"] = [str(m) for m in body["modules"]]
             return company.mutate(**args)
         if path == "/_sim/purge" and method == "POST":
             company = self.company(body.get("company_account_id"))
