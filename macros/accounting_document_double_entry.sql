@@ -58,7 +58,7 @@
     deferral_account=none
 ) %}
 
-{% set other_side = 'credit' if counterparty_side == 'debit' else 'debit' %}
+{% set other_side = 'Credit' if counterparty_side == 'Debit' else 'Debit' %}
 
 with
 
@@ -94,8 +94,8 @@ posting_documents as (
         documents.id as document_id,
         cast(documents.{{ document_number_column }} as {{ dbt.type_string() }}) as document_number,
         cast(documents.date as date) as transaction_date,
-        {{ accounting_currency('documents.currency') }} as currency,
-        {{ accounting_rate('documents.currency', 'documents.currency_rate') }} as currency_rate,
+        {{ accounting_currency('documents.currency', 'documents.tenant_id') }} as currency,
+        {{ accounting_rate('documents.currency', 'documents.currency_rate', 'documents.tenant_id') }} as currency_rate,
         {{ accounting_money('coalesce(documents.sum, 0)') }} as header_net,
         {{ accounting_money('coalesce(documents.vat_sum, 0)') }} as header_vat,
         documents.vat_code_id as header_vat_code_id,
@@ -619,7 +619,7 @@ final as (
         posting_documents.currency,
         cast(abs(posted_legs.amount_signed) as {{ accounting_money_type() }}) as amount,
         cast(abs(posted_legs.amount_base_signed) as {{ accounting_base_money_type() }}) as amount_base,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('posted_legs.tenant_id') }} as base_currency,
         posting_documents.currency_rate,
         cast(posting_documents.customer_id as {{ dbt.type_bigint() }}) as customer_id,
         cast(posting_documents.vendor_id as {{ dbt.type_bigint() }}) as vendor_id,

@@ -8,7 +8,7 @@
     line_document_key='bill_id',
     scoro_module='bills',
     counterparty_account=var('scoro_accounts_payable_account'),
-    counterparty_side='credit',
+    counterparty_side='Credit',
     vat_account=var('scoro_vat_input_account'),
     product_account_column='purchases_finance_account_id',
     default_line_account=var('scoro_default_purchases_account'),

@@ -1,18 +1,7 @@
 -- One row per debit or credit of every journal entry, all document types, with its account's classification.
-{#- Adding a document type: add its int_scoro__<document>_double_entry model to this list. -#}
-{%- set double_entry_models = [
-    'int_scoro__invoice_double_entry',
-    'int_scoro__credit_invoice_double_entry',
-    'int_scoro__bill_double_entry',
-    'int_scoro__invoice_receipt_double_entry',
-    'int_scoro__bill_payment_double_entry',
-    'int_scoro__prepayment_double_entry',
-    'int_scoro__prepayment_setoff_double_entry',
-    'int_scoro__credit_allocation_double_entry',
-    'int_scoro__expense_receipt_double_entry',
-    'int_scoro__unallocated_cash_double_entry',
-    'int_scoro__fx_revaluation_double_entry',
-] -%}
+{#- Adding a document type: add its model to accounting_double_entry_models() (macros/accounting_general_ledger.sql).
+    The year-end close comes last: it closes the income-statement rows of the others. -#}
+{%- set double_entry_models = accounting_double_entry_models() + ['int_scoro__year_end_close_double_entry'] -%}
 
 {%- set contract_columns = [
     'tenant_id', 'journal_entry_id', 'line_index', 'transaction_date', 'document_type', 'transaction_type',
@@ -44,9 +33,9 @@ unioned as (
 final as (
     select
         unioned.*,
-        case when unioned.posting_type = 'debit' then unioned.amount else -unioned.amount end as signed_amount,
+        case when unioned.posting_type = 'Debit' then unioned.amount else -unioned.amount end as signed_amount,
         case
-            when unioned.posting_type = 'debit' then unioned.amount_base else -unioned.amount_base
+            when unioned.posting_type = 'Debit' then unioned.amount_base else -unioned.amount_base
         end as signed_amount_base,
         accounts.name as account_name,
         accounts.account_number,

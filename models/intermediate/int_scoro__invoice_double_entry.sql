@@ -8,7 +8,7 @@
     line_document_key='invoice_id',
     scoro_module='invoices',
     counterparty_account=var('scoro_accounts_receivable_account'),
-    counterparty_side='debit',
+    counterparty_side='Debit',
     vat_account=var('scoro_vat_output_account'),
     product_account_column='sales_finance_account_id',
     default_line_account=var('scoro_default_sales_account'),
