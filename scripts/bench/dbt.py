@@ -4,6 +4,7 @@ compiled SQL in one DuckDB connection, node by node."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from datetime import date
@@ -17,6 +18,8 @@ from bench.procs import BIN, REPO, TENANT, Measured, measure
 # runs of a node whose growth looks superlinear, timed again for its fastest time (a query of
 # a few tens of ms on a shared machine is otherwise too noisy to tell)
 RETIME_RUNS = 7
+# the memory profiles.yml gives dbt's DuckDB, given to the bare connection too
+MEMORY_LIMIT = os.environ.get("SCORO_DUCKDB_MEMORY_LIMIT", "3GB")
 DBT_ENV = {"DBT_PROFILES_DIR": str(REPO), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
 
@@ -143,7 +146,7 @@ def bare_replay(path: Path, nodes: list[dict[str, Any]], built: Path) -> dict[st
     copied from the dbt-built file `built`. Returns seconds per node. A checkpoint (untimed)
     before each model keeps the write-ahead log of the models before it out of its time."""
     seconds: dict[str, float] = {}
-    with duckdb.connect(str(path)) as connection:
+    with duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT}) as connection:
         connection.execute(f"attach '{built}' as dbt_built (read_only)")
         schemas = {(n["database"], n["schema"]) for n in nodes if n["relation"]}
         for database, schema in sorted(schemas):
@@ -166,7 +169,8 @@ def fastest(path: Path, node: dict[str, Any], runs: int = RETIME_RUNS) -> float:
     sql = node["sql"].rstrip().rstrip(";")
     statement = f"select count(*) from (\n{sql}\n) as bare_query"
     times = []
-    with duckdb.connect(str(path), read_only=True) as connection:
+    config = {"memory_limit": MEMORY_LIMIT}
+    with duckdb.connect(str(path), read_only=True, config=config) as connection:
         for _ in range(runs):
             started = time.perf_counter()
             connection.execute(statement).fetchall()
