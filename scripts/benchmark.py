@@ -245,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="fill the company at --scale into --workdir and stop (for --reuse-fills later)",
     )
+    parser.add_argument(
+        "--skip-http", action="store_true", help="leave out the syncs over HTTP and rate limit"
+    )
+    parser.add_argument("--skip-growth", action="store_true", help="leave out the growth")
     parser.add_argument("--output", type=Path, default=REPO / "target" / "bench.json")
     args = parser.parse_args(argv)
     scale = args.scale
@@ -284,24 +288,18 @@ def main(argv: list[str] | None = None) -> int:
         built = bench.build(scale, run_too=scale in growth)
         report["build"] = {k: v for k, v in built.items() if k not in per_node}
         save()
-        bench.say(
-            f"sync over HTTP vs a bare fetch, scale {sync_scale:g}, {args.sync_rounds} rounds"
-        )
-        report["sync"] = sync_bench.sync_vs_bare(
-            sync_scale, bench.as_of.isoformat(), workdir, args.sync_rounds
-        )
-        bench.say(f"  ratio {report['sync']['ratio']:.2f}; re-syncs {report['sync']['resync']}")
-        save()
-        bench.say(f"sync under a server rate limit of {args.rate_limit:g}/s")
-        report["rate_limit"] = sync_bench.rate_limited(
-            args.rate_limit, args.rate_limit_scale, bench.as_of.isoformat(), workdir
-        )
-        bench.say(f"  achieved {report['rate_limit']['achieved_per_second']:.1f}/s")
-        save()
+        if args.skip_http:
+            bench.say("sync over HTTP and under a rate limit: skipped (--skip-http)")
+        else:
+            http(bench, report, sync_scale)
+            save()
         report["incremental"] = bench.incremental(scale)
         save()
-        report["growth"] = bench.growth(*growth)
-        save()
+        if args.skip_growth:
+            bench.say("growth: skipped (--skip-growth)")
+        else:
+            report["growth"] = bench.growth(*growth)
+            save()
         for built in list(bench.built):  # the built copies are no longer needed
             for folder in (workdir / f"scale{built:g}").iterdir():
                 if folder.name != "raw":
@@ -313,6 +311,21 @@ def main(argv: list[str] | None = None) -> int:
     print_table(report)
     print(f"written to {args.output}")
     return 0
+
+
+def http(bench: Bench, report: dict[str, Any], sync_scale: float) -> None:
+    """The sync over HTTP next to a bare fetch, its re-syncs, and the sync under a rate limit."""
+    args = bench.args
+    bench.say(f"sync over HTTP vs a bare fetch, scale {sync_scale:g}, {args.sync_rounds} rounds")
+    report["sync"] = sync_bench.sync_vs_bare(
+        sync_scale, bench.as_of.isoformat(), bench.workdir, args.sync_rounds
+    )
+    bench.say(f"  ratio {report['sync']['ratio']:.2f}; re-syncs {report['sync']['resync']}")
+    bench.say(f"sync under a server rate limit of {args.rate_limit:g}/s")
+    report["rate_limit"] = sync_bench.rate_limited(
+        args.rate_limit, args.rate_limit_scale, bench.as_of.isoformat(), bench.workdir
+    )
+    bench.say(f"  achieved {report['rate_limit']['achieved_per_second']:.1f}/s")
 
 
 def ratios(report: dict[str, Any]) -> dict[str, Any]:
