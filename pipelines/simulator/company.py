@@ -350,17 +350,18 @@ class Company:
         added: int = 3,
         deleted: int = 2,
         seed: int = 7,
-        modules: tuple[str, ...] = MUTATED,
+        modules: tuple[str, ...] | list[str] | None = None,
     ) -> dict[str, dict[str, list[Any]]]:
-        """Change, add and delete records of ``modules`` (default: all of MUTATED) now; returns
-        their ids per module."""
-        unknown = set(modules) - set(MUTATED)
+        """Change, add and delete records now, in each of ``modules`` (default: contacts,
+        products, projects, invoices, bills and receipts); returns their ids per module.
+        Documents a changed receipt pays change too."""
+        unknown = sorted(set(modules or ()) - set(MUTATED))
         if unknown:
-            raise ValueError(f"mutate: modules {sorted(unknown)} are not among {MUTATED}")
+            raise ValueError(f"cannot mutate {', '.join(unknown)}; modules: {', '.join(MUTATED)}")
         with self._lock:
             run = _Mutation(self, random.Random(mix(self.agency.seed, seed, self._mutations)))
             self._mutations += 1
-            run.apply(changed, added, deleted, modules)
+            run.apply(changed, added, deleted, tuple(modules or MUTATED))
             self._version += 1
             return run.result
 
