@@ -25,62 +25,33 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from oracle_arithmetic import (
+    BASE,
+    NON_POSTING,
+    ZERO,
+    day_of,
+    ids,
+    rate_of,
+    records,
+    rounded,
+    to_base,
+)
 from test_ledger_open_items import Oracle, build_oracle
 
 from conftest import REPO
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0")
-BASE = "EUR"
-NON_POSTING = {"draft", "void", "cancelled"}
 SIDES = {"invoice": 1, "credit_invoice": 1, "bill": -1}
-
-
-def to_base(amount: Decimal, rate: Decimal) -> Decimal:
-    return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def rounded(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def month(day: date) -> str:
     return day.isoformat()[:7]
 
 
-def records(company: Any, module: str) -> list[dict]:
-    out = []
-    for index in range(company.count(module)):
-        record = company.current(module, index)
-        if record is not None:
-            out.append(record)
-    return out
-
-
-def rate_of(record: dict) -> Decimal:
-    currency = (record.get("currency") or BASE).upper()
-    rate = record.get("currency_rate")
-    if currency == BASE or rate is None or Decimal(rate) <= 0:
-        return Decimal(1)
-    return Decimal(rate)
-
-
-def ids(value: Any) -> list[int]:
-    if value is None or value == "":
-        return []
-    items = value if isinstance(value, list | tuple) else [value]
-    return [int(item) for item in items if item not in (None, "", 0, "0")]
-
-
 def project(value: Any) -> int | None:
     return int(value) if value not in (None, "") and int(value) > 0 else None
-
-
-def day_of(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 @dataclass(frozen=True)

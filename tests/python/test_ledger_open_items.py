@@ -21,22 +21,9 @@ from typing import Any
 
 import duckdb
 import pytest
+from oracle_arithmetic import BASE, CENT, NON_POSTING, ZERO, day_of, ids, rate_of, records, to_base
 
 from conftest import REPO, TENANT
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0")
-BASE = "EUR"
-NON_POSTING = {"draft", "void", "cancelled"}
-
-
-def to_base(amount: Decimal, rate: Decimal) -> Decimal:
-    """amount / rate to cents, ties away from zero (what Decimal's ROUND_HALF_UP does)."""
-    return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 @dataclass
@@ -80,30 +67,6 @@ class Document:
         return to_base(self.total, self.rate) - to_base(self.total - self.open, self.rate)
 
 
-def _records(company: Any, module: str) -> list[dict]:
-    out = []
-    for index in range(company.count(module)):
-        record = company.current(module, index)
-        if record is not None:
-            out.append(record)
-    return out
-
-
-def _rate(record: dict) -> Decimal:
-    currency = (record.get("currency") or BASE).upper()
-    rate = record.get("currency_rate")
-    if currency == BASE or rate is None or Decimal(rate) <= 0:
-        return Decimal(1)
-    return Decimal(rate)
-
-
-def _ids(value: Any) -> list[int]:
-    if value is None or value == "":
-        return []
-    items = value if isinstance(value, list | tuple) else [value]
-    return [int(item) for item in items if item not in (None, "", 0, "0")]
-
-
 @dataclass
 class Oracle:
     documents: dict[tuple[str, int], Document]
@@ -132,24 +95,24 @@ class Oracle:
 
 def build_oracle(company: Any) -> Oracle:
     documents: dict[tuple[str, int], Document] = {}
-    invoices = _records(company, "invoices")
+    invoices = records(company, "invoices")
     deleted_bills: set[int] = set()
     for inv in invoices:
         if inv.get("is_deleted") or str(inv.get("status", "")).lower() in NON_POSTING:
             continue
-        kind = "credit_invoice" if _ids(inv.get("credited_invoices")) else "invoice"
+        kind = "credit_invoice" if ids(inv.get("credited_invoices")) else "invoice"
         documents[(kind, inv["id"])] = Document(
             kind,
             inv["id"],
             (inv.get("currency") or BASE).upper(),
-            _rate(inv),
+            rate_of(inv),
             Decimal(inv["sum"]) + Decimal(inv["vat_sum"]),
-            _day(inv["date"]),
+            day_of(inv["date"]),
             inv.get("company_id") or inv.get("person_id"),
         )
     sales = {doc.id: doc for doc in documents.values()}
     bill_cost: dict[str, Decimal] = defaultdict(Decimal)
-    for bill in _records(company, "bills"):
+    for bill in records(company, "bills"):
         if bill.get("is_deleted"):
             deleted_bills.add(bill["id"])
             continue
@@ -157,46 +120,46 @@ def build_oracle(company: Any) -> Oracle:
             "bill",
             bill["id"],
             (bill.get("currency") or BASE).upper(),
-            _rate(bill),
+            rate_of(bill),
             Decimal(bill["sum"]) + Decimal(bill["vat_sum"]),
-            _day(bill["date"]),
+            day_of(bill["date"]),
             bill.get("company_id") or bill.get("person_id"),
         )
         recognised = bill.get("recognition_date") or bill["date"]
         if not isinstance(recognised, date):
             recognised = bill["date"]
         lines = [line for line in bill.get("lines") or [] if not line.get("is_internal")]
-        cost = sum((to_base(Decimal(line["sum"]), _rate(bill)) for line in lines), ZERO)
+        cost = sum((to_base(Decimal(line["sum"]), rate_of(bill)) for line in lines), ZERO)
         header_difference = Decimal(bill["sum"]) - sum(
             (Decimal(line["sum"]) for line in lines), ZERO
         )
-        cost += to_base(header_difference, _rate(bill))
+        cost += to_base(header_difference, rate_of(bill))
         bill_cost[recognised.isoformat()[:7]] += cost
-    for pre in _records(company, "prepayments"):
+    for pre in records(company, "prepayments"):
         if pre.get("is_deleted") or str(pre.get("status", "")).lower() in NON_POSTING:
             continue
         documents[("prepayment", pre["id"])] = Document(
             "prepayment",
             pre["id"],
             (pre.get("currency") or BASE).upper(),
-            _rate(pre),
+            rate_of(pre),
             ZERO,
-            _day(pre["date"]),
+            day_of(pre["date"]),
             pre.get("company_id") or pre.get("person_id"),
         )
 
     # money: receipt rows of live groups on posting documents
     rates = _seed_rates()
-    for group in _records(company, "receipts"):
+    for group in records(company, "receipts"):
         if group.get("is_deleted"):
             continue
         paying: list[tuple[dict, Document, Decimal, date]] = []
         for row in group.get("receipts") or []:
             amount = Decimal(row["sum"] or 0)
-            day = _day(row.get("date") or group["date"])
+            day = day_of(row.get("date") or group["date"])
             doc_type = row.get("sales_doc_type") or group.get("sales_doc_type")
-            if _ids(row.get("prepayment_id")):
-                doc = documents.get(("prepayment", _ids(row["prepayment_id"])[0]))
+            if ids(row.get("prepayment_id")):
+                doc = documents.get(("prepayment", ids(row["prepayment_id"])[0]))
             elif doc_type == "bills":
                 doc = documents.get(("bill", row["invoice_id"]))
             elif doc_type == "invoices":
@@ -222,14 +185,14 @@ def build_oracle(company: Any) -> Oracle:
             for inv in invoices
             if ("invoice", inv["id"]) in documents and Decimal(inv.get("prepayment_sum") or 0)
         ),
-        key=lambda inv: (_day(inv["date"]), inv["id"]),
+        key=lambda inv: (day_of(inv["date"]), inv["id"]),
     )
     for inv in finals:
         final = documents[("invoice", inv["id"])]
         left = Decimal(inv["prepayment_sum"])
         listed = [
             documents[("prepayment", p)]
-            for p in _ids(inv.get("prepayment_id"))
+            for p in ids(inv.get("prepayment_id"))
             if ("prepayment", p) in documents
         ]
         listed.sort(key=lambda p: (p.day, p.id))
@@ -251,7 +214,7 @@ def build_oracle(company: Any) -> Oracle:
     by_id = {inv["id"]: inv for inv in invoices}
     for credit in credits:
         left = -credit.total
-        for target_id in sorted(_ids(by_id[credit.id].get("credited_invoices"))):
+        for target_id in sorted(ids(by_id[credit.id].get("credited_invoices"))):
             target = documents.get(("invoice", target_id))
             if target is None or target.currency != credit.currency or left <= 0:
                 continue
@@ -303,7 +266,7 @@ def _cash_bases(group: dict, paying: list, rates: dict) -> dict[int, Decimal]:
     if currency == BASE:
         money_base = money
     else:
-        rate = _rate_on(rates, currency, _day(group["date"]))
+        rate = _rate_on(rates, currency, day_of(group["date"]))
         if rate is None:
             return {}
         money_base = to_base(money, rate)
@@ -328,7 +291,7 @@ def _deferred_revenue(invoices: list[dict], documents: dict) -> Decimal:
     amount less its equal monthly shares of the month ends passed (cumulative cents)."""
     today, deferred = date.today(), ZERO
     for inv in invoices:
-        kind = "credit_invoice" if _ids(inv.get("credited_invoices")) else "invoice"
+        kind = "credit_invoice" if ids(inv.get("credited_invoices")) else "invoice"
         start, end = inv.get("accounting_period_from"), inv.get("accounting_period_to")
         if (
             (kind, inv["id"]) not in documents
@@ -336,7 +299,7 @@ def _deferred_revenue(invoices: list[dict], documents: dict) -> Decimal:
             or not isinstance(end, date)
         ):
             continue
-        day = _day(inv["date"])
+        day = day_of(inv["date"])
         if (
             start > end
             or (start.replace(day=1) == end.replace(day=1) == day.replace(day=1))
@@ -345,7 +308,7 @@ def _deferred_revenue(invoices: list[dict], documents: dict) -> Decimal:
             continue
         months = (end.year - start.year) * 12 + end.month - start.month + 1
         passed = sum(1 for k in range(months) if _month_end(start, k) <= today)
-        rate = _rate(inv)
+        rate = rate_of(inv)
         lines = [line for line in inv.get("lines") or [] if not line.get("is_internal")]
         amounts = [Decimal(line["sum"]) for line in lines]
         amounts.append(Decimal(inv["sum"]) - sum(amounts, ZERO))
@@ -577,10 +540,10 @@ def test_the_simulator_truth_of_open_items_matches_the_marts_and_the_oracle(
     company = shared_simulator.company(TENANT)
     receivable = {
         (
-            ("credit_invoice" if _ids(inv.get("credited_invoices")) else "invoice"),
+            ("credit_invoice" if ids(inv.get("credited_invoices")) else "invoice"),
             inv["id"],
         ): Decimal(inv["receivable_sum"])
-        for inv in _records(company, "invoices")
+        for inv in records(company, "invoices")
         if not inv.get("is_deleted")
     }
     assert not _differences(receivable, {k: v for k, v in oracle_open.items() if k in receivable})
