@@ -18,6 +18,9 @@
                                      by var scoro_currency_rate_convention (divide | multiply).
     - accounting_round_division(n, d): round(n / d, 2), half away from zero, exactly.
     - accounting_vat_amount(net, percent): round(net × percent / 100, 2), exactly.
+    - accounting_clamp_to_total(amount, total): amount held between 0 and total ([0, T] for a
+                                     positive total, [T, 0] for a negative one; 0 when the total
+                                     is 0 or null): what of a settled amount a document can take.
 -#}
 
 {% macro accounting_money_type() -%}
@@ -132,4 +135,24 @@
     {%- else -%}
         cast('{{ as_of }}' as date)
     {%- endif -%}
+{%- endmacro %}
+
+{% macro accounting_clamp_to_total(amount, total) -%}
+    case
+        when {{ total }} > 0
+            then
+                case
+                    when {{ amount }} < 0 then 0
+                    when {{ amount }} > {{ total }} then {{ total }}
+                    else {{ amount }}
+                end
+        when {{ total }} < 0
+            then
+                case
+                    when {{ amount }} > 0 then 0
+                    when {{ amount }} < {{ total }} then {{ total }}
+                    else {{ amount }}
+                end
+        else 0
+    end
 {%- endmacro %}

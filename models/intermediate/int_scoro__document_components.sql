@@ -29,49 +29,29 @@ accounts as (
     select * from {{ ref('int_scoro__accounts') }}
 ),
 
+{#- Each document type's entries, its open-item account and its deferral account. -#}
+{%- set document_sides = [
+    ('invoice_entries', 1, 'scoro_accounts_receivable_account', 'scoro_deferred_revenue_account'),
+    ('credit_invoice_entries', 1, 'scoro_accounts_receivable_account', 'scoro_deferred_revenue_account'),
+    ('bill_entries', -1, 'scoro_accounts_payable_account', 'scoro_deferred_expenses_account'),
+] %}
+
 document_rows as (
-    select
-        tenant_id,
-        document_type,
-        document_id,
-        account_id,
-        document_line_id,
-        project_id,
-        1 as side_sign,
-        '{{ var("scoro_accounts_receivable_account") }}' as counterparty_account_id,
-        '{{ var("scoro_deferred_revenue_account") }}' as deferral_account_id,
-        case when posting_type = 'Debit' then amount_base else -amount_base end as signed_amount_base
-    from invoice_entries
-
-    union all
-
-    select
-        tenant_id,
-        document_type,
-        document_id,
-        account_id,
-        document_line_id,
-        project_id,
-        1 as side_sign,
-        '{{ var("scoro_accounts_receivable_account") }}' as counterparty_account_id,
-        '{{ var("scoro_deferred_revenue_account") }}' as deferral_account_id,
-        case when posting_type = 'Debit' then amount_base else -amount_base end as signed_amount_base
-    from credit_invoice_entries
-
-    union all
-
-    select
-        tenant_id,
-        document_type,
-        document_id,
-        account_id,
-        document_line_id,
-        project_id,
-        -1 as side_sign,
-        '{{ var("scoro_accounts_payable_account") }}' as counterparty_account_id,
-        '{{ var("scoro_deferred_expenses_account") }}' as deferral_account_id,
-        case when posting_type = 'Debit' then amount_base else -amount_base end as signed_amount_base
-    from bill_entries
+    {% for entries, side_sign, counterparty_var, deferral_var in document_sides %}
+        select
+            tenant_id,
+            document_type,
+            document_id,
+            account_id,
+            document_line_id,
+            project_id,
+            {{ side_sign }} as side_sign,
+            '{{ var(counterparty_var) }}' as counterparty_account_id,
+            '{{ var(deferral_var) }}' as deferral_account_id,
+            case when posting_type = 'Debit' then amount_base else -amount_base end as signed_amount_base
+        from {{ entries }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 components as (

@@ -64,44 +64,10 @@ clamped_legs as (
     select
         settlement_legs.*,
         coalesce(document_totals.total_base, 0) as total_base,
-        case
-            when document_totals.total_base > 0
-                then
-                    case
-                        when settlement_legs.settled_to_date_base < 0 then 0
-                        when settlement_legs.settled_to_date_base > document_totals.total_base
-                            then document_totals.total_base
-                        else settlement_legs.settled_to_date_base
-                    end
-            when document_totals.total_base < 0
-                then
-                    case
-                        when settlement_legs.settled_to_date_base > 0 then 0
-                        when settlement_legs.settled_to_date_base < document_totals.total_base
-                            then document_totals.total_base
-                        else settlement_legs.settled_to_date_base
-                    end
-            else 0
-        end as applied_to_date_base,
-        case
-            when document_totals.total_base > 0
-                then
-                    case
-                        when settlement_legs.settled_before_base < 0 then 0
-                        when settlement_legs.settled_before_base > document_totals.total_base
-                            then document_totals.total_base
-                        else settlement_legs.settled_before_base
-                    end
-            when document_totals.total_base < 0
-                then
-                    case
-                        when settlement_legs.settled_before_base > 0 then 0
-                        when settlement_legs.settled_before_base < document_totals.total_base
-                            then document_totals.total_base
-                        else settlement_legs.settled_before_base
-                    end
-            else 0
-        end as applied_before_base
+        {{ accounting_clamp_to_total('settlement_legs.settled_to_date_base', 'document_totals.total_base') }}
+            as applied_to_date_base,
+        {{ accounting_clamp_to_total('settlement_legs.settled_before_base', 'document_totals.total_base') }}
+            as applied_before_base
     from settlement_legs
     left join document_totals
         on
