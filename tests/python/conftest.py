@@ -18,6 +18,20 @@ from pipelines.simulator import Shapes, Simulator
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 TENANT = "demo-agency"
+# The unified objects of schema accounting (the Profit and Loss Detail report among them).
+UNIFIED_OBJECTS = (
+    "accounts",
+    "bank_accounts",
+    "bills",
+    "credit_notes",
+    "customers",
+    "invoices",
+    "items",
+    "journal_entries",
+    "profit_and_loss_detail",
+    "projects",
+    "vendors",
+)
 API_KEY = "demo-api-key-7f3c9e"
 SECOND_TENANT = "second-agency"
 SECOND_API_KEY = "second-api-key-51ab0d"

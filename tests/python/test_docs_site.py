@@ -35,6 +35,8 @@ import duckdb
 import pytest
 from playwright.sync_api import sync_playwright
 
+from conftest import UNIFIED_OBJECTS
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -88,19 +90,6 @@ AREA_EXAMPLES = {
     "stg_scoro__load_issues": "erd_other",
     "stg_scoro__expense_claims": "erd_other",
 }
-UNIFIED_OBJECTS = (
-    "accounts",
-    "bank_accounts",
-    "bills",
-    "credit_notes",
-    "customers",
-    "invoices",
-    "items",
-    "journal_entries",
-    "profit_and_loss_detail",
-    "projects",
-    "vendors",
-)
 STAGING_EXAMPLES = (
     "stg_scoro__invoices",
     "stg_scoro__invoice_lines",

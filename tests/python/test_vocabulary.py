@@ -36,22 +36,9 @@ import duckdb
 import pytest
 from duckdb.sqltypes import DuckDBPyType
 
-from conftest import REPO
+from conftest import REPO, UNIFIED_OBJECTS
 
 SCHEMA = "accounting"
-UNIFIED_OBJECTS = (
-    "accounts",
-    "bank_accounts",
-    "bills",
-    "credit_notes",
-    "customers",
-    "invoices",
-    "items",
-    "journal_entries",
-    "profit_and_loss_detail",
-    "projects",
-    "vendors",
-)
 # Shared names the demo warehouse must have at least (a guard against checking nothing).
 MIN_SHARED_NAMES = 60
 
