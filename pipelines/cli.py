@@ -29,10 +29,18 @@ def _sync(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         api_key=args.api_key,
         company_account_id=args.company_account_id,
+        destination=args.destination,
         **{k: v for k, v in settings.items() if v is not None},
     )
     print(result.summary())
     return 0 if result.complete else EXIT_DAILY_LIMIT
+
+
+def _export_parquet(args: argparse.Namespace) -> int:
+    from pipelines.scoro.parquet_export import export_parquet, summary
+
+    print(summary(export_parquet(args.duckdb, args.to), args.to))
+    return 0
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -73,6 +81,13 @@ def parser() -> argparse.ArgumentParser:
         default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB)),
         help="DuckDB file (default $SCORO_DUCKDB_PATH or data/scoro.duckdb)",
     )
+    sync.add_argument(
+        "--destination",
+        choices=("duckdb", "postgres"),
+        default="duckdb",
+        help="where the raw tables go (duckdb); postgres reads its credentials from dlt's "
+        "config: DESTINATION__POSTGRES__CREDENTIALS or [destination.postgres] in .dlt/secrets.toml",
+    )
     sync.add_argument("--site-timezone", help="zone of the site's zone-less datetimes (UTC)")
     sync.add_argument("--lookback-minutes", type=int, help="re-list window (60)")
     sync.add_argument(
@@ -85,6 +100,16 @@ def parser() -> argparse.ArgumentParser:
     sync.add_argument("--max-workers", type=int, help="view calls in flight (4)")
     sync.add_argument("--request-timeout", type=float, help="seconds per request (30)")
     sync.set_defaults(handler=_sync)
+
+    export = commands.add_parser(
+        "export-parquet",
+        help="write the raw tables of a DuckDB file as parquet, for Spark (see README)",
+    )
+    export.add_argument(
+        "--duckdb", type=Path, default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB))
+    )
+    export.add_argument("--to", type=Path, required=True, help="folder: one subfolder per table")
+    export.set_defaults(handler=_export_parquet)
 
     simulate = commands.add_parser("simulate", help="serve the Scoro API simulator")
     simulate.add_argument("--port", type=int, default=8765)

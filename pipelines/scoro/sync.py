@@ -14,7 +14,7 @@ import dlt
 import duckdb
 import pyarrow as pa
 
-from pipelines.scoro import schema
+from pipelines.scoro import destinations, schema
 from pipelines.scoro.run import SyncRun
 from pipelines.scoro.source import scoro
 
@@ -32,6 +32,7 @@ class SyncResult:
     issues: int = 0
     swept_deleted: dict[str, int] = field(default_factory=dict)
     stopped_by_daily_limit: float | None = None
+    destination: str = destinations.DUCKDB
 
     @property
     def complete(self) -> bool:
@@ -40,7 +41,8 @@ class SyncResult:
     def summary(self) -> str:
         loaded = sum(n for t, n in self.rows_loaded.items() if not t.startswith("_dlt"))
         lines = [
-            f"tenant {self.tenant}: {loaded} rows written to {self.duckdb_path} "
+            f"tenant {self.tenant}: {loaded} rows written to "
+            f"{destinations.describe(self.destination, self.duckdb_path, RAW_DATASET)} "
             f"({self.requests.get('list', 0)} list and {self.requests.get('view', 0)} view "
             f"requests, {self.issues} unreadable values)"
         ]
@@ -58,11 +60,21 @@ class SyncResult:
         return "\n".join(lines)
 
 
-def pipeline_for(duckdb_path: Path, tenant: str) -> dlt.Pipeline:
+def pipeline_for(
+    duckdb_path: Path, tenant: str, destination: str = destinations.DUCKDB
+) -> dlt.Pipeline:
     """The dlt pipeline of one tenant in one DuckDB file. Its working folder sits beside the
     file, so state follows the file and two files never share a cursor."""
     duckdb_path = duckdb_path.resolve()
     slug = re.sub(r"[^a-zA-Z0-9_]+", "_", tenant).strip("_").lower() or "default"
+    if destination != destinations.DUCKDB:
+        return destinations.warehouse_pipeline(
+            destination,
+            f"scoro_{slug}",
+            duckdb_path.parent,
+            RAW_DATASET,
+            progress=dlt.progress.log(log_period=5.0, dump_system_stats=False),
+        )
     pipelines_dir = duckdb_path.parent / f".{duckdb_path.stem}.dlt"
     if not duckdb_path.exists() and pipelines_dir.exists():
         shutil.rmtree(pipelines_dir)  # the file was removed: its cursors mean nothing now
@@ -81,6 +93,7 @@ def sync(
     base_url: str | None = None,
     api_key: str | None = None,
     company_account_id: str | None = None,
+    destination: str = destinations.DUCKDB,
     **settings: Any,
 ) -> SyncResult:
     """Mirror every module of one account. Settings not given come from dlt's config."""
@@ -101,10 +114,10 @@ def sync(
         )
     given["company_account_id"] = tenant
     source = scoro(run=run, **{k: v for k, v in given.items() if v is not None})
-    pipeline = pipeline_for(duckdb_path, tenant)
-    pipeline.run(source, loader_file_format="parquet")
+    pipeline = pipeline_for(duckdb_path, tenant, destinations.check(destination))
+    pipeline.run(source, loader_file_format=destinations.loader_file_format(destination))
 
-    result = SyncResult(duckdb_path=duckdb_path, tenant=tenant)
+    result = SyncResult(duckdb_path=duckdb_path, tenant=tenant, destination=destination)
     trace = pipeline.last_trace
     if trace is not None and trace.last_normalize_info is not None:
         result.rows_loaded = dict(trace.last_normalize_info.row_counts)
@@ -112,7 +125,7 @@ def sync(
         result.requests = dict(run.client.request_counts)
     result.issues = len(run.issues)
     result.stopped_by_daily_limit = run.stopped_by_daily_limit
-    with duckdb.connect(str(duckdb_path)) as connection:
+    with destinations.connect(destination, duckdb_path, pipeline) as connection:
         result.swept_deleted = _flag_unlisted_as_deleted(connection, run)
         _remove_emptied_children(connection, run)
     return result
