@@ -42,6 +42,7 @@ docs: setup system-deps
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_portability.py
 	$(BIN)/sqlfluff lint --processes 2 models tests macros
 
 test: setup system-deps lint
