@@ -10,7 +10,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_KEY := demo-api-key
 DEMO_TENANT := demo-agency
 
-.PHONY: setup system-deps demo sync simulate build docs test lint bench clean
+.PHONY: setup system-deps warehouse-deps demo sync simulate build docs test test-warehouses lint bench clean
 
 $(BIN)/scoro-warehouse: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,25 @@ system-deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz chromium >/dev/null; \
 	fi
+
+# The warehouse extras (dbt-postgres, dbt-spark with pyspark, dlt's postgres extra), pinned.
+$(VENV)/.warehouses: $(BIN)/scoro-warehouse pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,postgres,spark]'
+	touch $@
+
+# Debian's Postgres server binaries (the tests start a throwaway cluster on a port of their own;
+# Debian's default cluster is neither used nor needed) and Java 17+ for pyspark.
+warehouse-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			postgresql openjdk-17-jre-headless >/dev/null; \
+	fi
+
+# The same models on DuckDB, Postgres and Spark, compared to the cent (tests/warehouses/).
+test-warehouses: setup warehouse-deps $(VENV)/.warehouses
+	$(BIN)/pytest tests/warehouses -p no:cacheprovider
 
 demo: setup system-deps
 	bash scripts/demo.sh $(PORT) $(SCALE)
