@@ -4,17 +4,18 @@
     The models write identifiers that need quoting (the unified schema's camelCase names) the
     standard way, in double quotes, as Postgres, Snowflake and DuckDB read them. Spark reads
     double quotes as identifiers only in ANSI mode with spark.sql.ansi.doubleQuotedIdentifiers,
-    and dbt-spark forces ANSI mode off. So on the spark target every statement dbt sends goes
-    through scoro_spark_identifiers(), which turns each double-quoted identifier outside string
-    literals and comments into a backquoted one ("a""b" → `a"b`), exactly what Spark's own
-    setting would do. dbt sends SQL through two macros, overridden here for every adapter and
-    changed only on Spark: statement (models, tests, seeds, hooks, run_query) and
-    get_column_schema_from_query (contract checks). Both are otherwise dbt 1.11's own.
+    and dbt-spark forces ANSI mode off. So on the spark target (and databricks, untested here)
+    every statement dbt sends goes through scoro_spark_identifiers(), which turns each
+    double-quoted identifier outside string literals and comments into a backquoted one
+    ("a""b" becomes `a"b`), as Spark's own setting would. dbt sends SQL through two macros,
+    overridden here for every adapter and changed only there: statement (models, tests, seeds,
+    hooks, run_query) and get_column_schema_from_query (contract checks); both are otherwise
+    dbt 1.11's own. Not covered: `dbt show`, which sends the compiled SQL itself.
 -#}
 
 {% macro scoro_spark_identifiers(sql) -%}
     {#- portability: spark only (rewrites SQL text on the spark target) -#}
-    {%- if target.type != 'spark' -%}
+    {%- if target.type not in ('spark', 'databricks') -%}
         {{ return(sql) }}
     {%- endif -%}
     {%- set pieces = modules.re.split(
