@@ -70,6 +70,12 @@ RULES: list[tuple[set[str], str, str]] = [
         "decimal(38, 0)",
     ),
     ({P, S}, r"//", "a dispatched macro (// is integer division on DuckDB only)"),
+    (
+        {D, S},
+        r"(?<![/*])/(?![/*])",
+        "a dispatched macro like accounting_to_base: DuckDB divides decimals in double "
+        "precision, Spark's exact decimal mode leaves a quotient no digits",
+    ),
     ({P}, r"\bdate_diff\s*\(|\bdatediff\s*\(", "dbt.datediff() / unified_days_between()"),
     ({P, S}, r"\bdate_add\s*\(|\bdate_sub\s*\(|\binterval\b", "dbt.dateadd()"),
     ({P}, r"\blast_day\s*\(", "dbt.last_day()"),

@@ -50,6 +50,10 @@ def test_dispatched_implementations_are_not_checked_but_the_dispatcher_is():
     assert flagged(source) == ["//"]
 
 
+def test_a_division_is_flagged_but_not_a_comment_or_a_path_in_a_string():
+    assert flagged("select a / b as ratio, '/data/x' as path /* a/b */ from t") == ["/"]
+
+
 def test_a_default_is_allowed_what_only_overridden_engines_cannot_run():
     # to_char fails on DuckDB and Spark: fine in default__iso only if both override it
     source = "{% macro default__iso(x) %}to_char({{ x }}, 'YYYY'){% endmacro %}"
