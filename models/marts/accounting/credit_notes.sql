@@ -233,7 +233,8 @@ final as (
         }) }} as "customerRef",
         cast(credit_amounts.total_amount as {{ accounting_money_type() }}) as "totalAmount",
         -- the rate as written, without the trailing zeros of its exact decimal type
-        rtrim(rtrim(cast(credit_amounts.currency_rate as {{ dbt.type_string() }}), '0'), '.') as "currencyRate",
+        trim(trailing '.' from trim(trailing '0' from cast(credit_amounts.currency_rate as {{ dbt.type_string() }})))
+            as "currencyRate",
         {{ unified_iso_timestamp('credit_amounts.modified_date') }} as "modifiedDate",
         cast(credit_amounts.total_discount as {{ accounting_money_type() }}) as "totalDiscount",
         cast(credit_amounts.total_tax_amount as {{ accounting_money_type() }}) as "totalTaxAmount",
