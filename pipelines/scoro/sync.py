@@ -226,12 +226,8 @@ def _finish_or_drop_pending(pipeline: dlt.Pipeline, target: Destination) -> list
     described = _pending_description(pipeline)
     logger.warning("an earlier sync left unfinished load data: %s; loading it first", described)
     try:
-        target.guarded(
-            lambda: (
-                pipeline.normalize(loader_file_format=target.loader_file_format),
-                pipeline.load(),
-            )
-        )
+        # the package's file format was fixed when it was extracted
+        target.guarded(lambda: (pipeline.normalize(), pipeline.load()))
         return [f"finished the load an earlier sync left: {described}"]
     except (FileLocked, DestinationUnreachable):
         raise

@@ -94,6 +94,27 @@ def test_a_package_that_cannot_load_is_reported_dropped_and_refetched(tmp_path: 
         assert third.code == 0, third.output
 
 
+def test_a_package_a_killed_run_left_is_loaded_first(tmp_path: Path) -> None:
+    """#1: a run dies as dlt starts normalizing; the next run loads its package before
+    anything else (and says so) instead of dropping it."""
+    invoices = [document(i) for i in range(1, 6)]
+    path = tmp_path / "w.duckdb"
+    with HostileServer({"invoices": invoices}) as server:
+        assert sync(server, path).code == 0
+        server.records["invoices"].append(document(6, modified="2024-03-05 10:00:00"))
+        died = sync_process(
+            server,
+            path,
+            driver="import os, dlt\ndlt.Pipeline.normalize = lambda self, *a, **k: os._exit(9)\n",
+        )
+        assert died.code == 9, died.output
+        again = sync(server, path)
+        assert again.code == 0, again.output
+    assert "finished the load an earlier sync left" in again.output
+    assert "could not" not in again.output
+    assert sorted(r["id"] for r in rows(path, "invoices")) == [1, 2, 3, 4, 5, 6]
+
+
 def test_one_bad_value_of_every_kind_flags_only_its_field(tmp_path: Path) -> None:
     """#10: a bigint past 64 bits, a datetime before year 1 in UTC, a lone surrogate, NaN and
     Infinity: each field is flagged and named; the records and the run go on."""
