@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_PATHS = ("models", "tests", "macros")
+DEFAULT_PATHS = ("models", "tests", "macros", "seeds", "snapshots")
 SKIPPED_DIRS = {"sqlfluff_stubs", "python", "warehouses"}
 ADAPTERS = (
     "duckdb",
@@ -226,6 +226,60 @@ def _yaml_sql(source: str) -> str:
     return "\n".join(kept)
 
 
+def unimplemented_dispatches(path: Path, source: str, known_macros: set[str]) -> list[Finding]:
+    """A dispatched macro whose default__X refuses to run (it raises, e.g. through
+    unified_unsupported_adapter) needs its own <engine>__X on each of the three engines."""
+    findings = []
+    for match in MACRO.finditer(source):
+        name = match.group(2)
+        if not name.startswith("default__"):
+            continue
+        if not re.search(r"unified_unsupported_adapter|raise_compiler_error", match.group(0)):
+            continue
+        base = name[len("default__") :]
+        missing = [e for e in ENGINES if f"{e}__{base}" not in known_macros]
+        if missing:
+            line = source.count("\n", 0, match.start()) + 1
+            wanted = ", ".join(f"{engine}__{base}" for engine in missing)
+            advice = f"an implementation per engine: add {wanted} [fails on {', '.join(missing)}]"
+            findings.append(Finding(path, line, f"default__{base} raises", advice))
+    return findings
+
+
+# Postgres cuts identifiers at 63 bytes, and dbt-postgres refuses a longer relation name: a
+# model, seed or snapshot (its file name) and a unit test (dbt builds a relation of its name).
+MAX_RELATION_NAME = 63
+RELATION_DIRS = ("models", "seeds", "snapshots")
+
+
+def long_names(path: Path, source: str) -> list[Finding]:
+    findings = []
+    relation_file = path.suffix in (".sql", ".csv") and path.parts[0] in RELATION_DIRS
+    if relation_file and len(path.stem) > MAX_RELATION_NAME:
+        advice = (
+            f"a name of at most {MAX_RELATION_NAME} characters (Postgres cuts identifiers "
+            "there) [fails on postgres]"
+        )
+        findings.append(Finding(path, 1, path.stem, advice))
+    if path.suffix in (".yml", ".yaml"):
+        in_unit_tests = False
+        for number, line in enumerate(source.splitlines(), start=1):
+            if re.match(r"^\S", line):
+                in_unit_tests = line.startswith("unit_tests:")
+            match = re.match(r"^  - name:\s*['\"]?([\w-]+)", line)
+            if in_unit_tests and match and len(match.group(1)) > MAX_RELATION_NAME:
+                findings.append(
+                    Finding(
+                        path,
+                        number,
+                        match.group(1),
+                        f"a unit test name of at most {MAX_RELATION_NAME} characters (dbt "
+                        "creates a relation of that name) [fails on postgres]",
+                    )
+                )
+    return findings
+
+
 def check_paths(paths: list[Path]) -> list[Finding]:
     known = macro_names([REPO / "macros", *paths])
     findings: list[Finding] = []
@@ -236,14 +290,23 @@ def check_paths(paths: list[Path]) -> list[Finding]:
             if SKIPPED_DIRS & set(shown.parts[:-1]) or not file.is_file():
                 continue
             if file.suffix == ".sql":
-                findings += check_text(shown, file.read_text(), known)
+                source = file.read_text()
+                findings += check_text(shown, source, known)
+                findings += unimplemented_dispatches(shown, source, known)
+                findings += long_names(shown, source)
             elif file.suffix in (".yml", ".yaml"):
-                findings += check_text(shown, _yaml_sql(file.read_text()), known)
+                source = file.read_text()
+                findings += check_text(shown, _yaml_sql(source), known)
+                findings += long_names(shown, source)
+            elif file.suffix == ".csv":
+                findings += long_names(shown, "")
     return findings
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(p).resolve() for p in argv] or [REPO / p for p in DEFAULT_PATHS]
+    paths = [Path(p).resolve() for p in argv] or [
+        REPO / p for p in DEFAULT_PATHS if (REPO / p).exists()
+    ]
     findings = check_paths(paths)
     for finding in findings:
         print(finding)

@@ -38,18 +38,18 @@
 {%- endmacro %}
 
 {#-
-    accounting_to_base on Postgres: the same integer arithmetic as DuckDB's implementation, on
-    numeric (exact at any size), so that both engines round every conversion identically:
-    amount and rate scaled by 10^9 to whole numbers, cents = round half away from zero of
-    amount × 100 / rate (divide) or amount × rate × 100 (multiply).
+    accounting_round_division on Postgres: the integer method of DuckDB's implementation, on
+    numeric (exact at any size), so that the three engines round every division the same way:
+    both sides scaled by 10^9 to whole numbers (their exact scale), cents = round half away from
+    zero of numerator × 100 / denominator, with div() (Postgres's numeric division would round
+    the quotient at its 16th significant digit first). accounting_to_base divides through it.
 -#}
-{% macro postgres__accounting_to_base(amount, rate) -%}
-    {%- set n = 'cast(' ~ amount ~ ' as decimal(38, 9)) * 1000000000' -%}
-    {%- set d = 'cast(' ~ rate ~ ' as decimal(38, 9)) * 1000000000' -%}
-    {%- if var('scoro_currency_rate_convention', 'divide') == 'multiply' -%}
-        {%- set cents = 'div(abs(' ~ n ~ ') * (' ~ d ~ ') + 5000000000000000, 10000000000000000)' -%}
-    {%- else -%}
-        {%- set cents = 'div(abs(' ~ n ~ ') * 200 + (' ~ d ~ '), 2 * (' ~ d ~ '))' -%}
-    {%- endif -%}
-    cast(sign({{ n }}) * {{ cents }} * cast(0.01 as decimal(3, 2)) as {{ accounting_base_money_type() }})
+{% macro postgres__accounting_round_division(numerator, denominator) -%}
+    {%- set n = 'cast(' ~ numerator ~ ' as decimal(38, 9)) * 1000000000' -%}
+    {%- set d = 'cast(' ~ denominator ~ ' as decimal(38, 9)) * 1000000000' -%}
+    cast(
+        sign({{ n }}) * sign({{ d }}) * div(abs({{ n }}) * 200 + abs({{ d }}), 2 * abs({{ d }}))
+        * cast(0.01 as decimal(3, 2))
+        as {{ accounting_base_money_type() }}
+    )
 {%- endmacro %}

@@ -17,9 +17,21 @@
     {{ return(field is not string and (field is mapping or field is sequence)) }}
 {%- endmacro %}
 
+{#-
+    A literal (a unit test fixture's value: null, a whole number, true or false) is converted
+    here, by the same rule: fixtures fill every column they do not give with null, and Spark's
+    planning time grows with the text of those rows (a fixture is repeated at every reference).
+-#}
 {% macro _scoro_safe_cast(field, type) -%}
     {%- set text = 'trim(cast(' ~ field ~ ' as ' ~ dbt.type_string() ~ '))' -%}
-    {%- if type | lower | trim in ('bigint', 'integer', 'int', 'smallint') -%}
+    {%- set integer_type = type | lower | trim in ('bigint', 'integer', 'int', 'smallint') -%}
+    {%- if field is none or (field is string and field | trim | lower == 'null') -%}
+        cast(null as {{ type }})
+    {%- elif integer_type and field is integer and field | abs < 1000000000000000000 -%}
+        cast({{ field }} as {{ type }})
+    {%- elif not integer_type and (field is sameas true or field is sameas false) -%}
+        {{ 'true' if field else 'false' }}
+    {%- elif integer_type -%}
         case when {{ scoro_matches_integer(text) }} then cast({{ text }} as {{ type }}) end
     {%- else -%}
         case

@@ -9,7 +9,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
-from check_portability import check_text  # noqa: E402
+from check_portability import check_text, long_names, unimplemented_dispatches  # noqa: E402
 
 MACROS = {"default__iso", "spark__iso", "default__half"}
 
@@ -87,6 +87,32 @@ def test_yaml_test_expressions_are_checked(tmp_path):
     assert completed.returncode == 1
     assert "model.yml:6: `::`" in completed.stdout
     assert "`struct" not in completed.stdout  # data_type is DuckDB syntax by design
+
+
+def test_a_dispatch_whose_default_refuses_needs_every_engine():
+    source = (
+        "{% macro id_elements(r) %}{{ return(adapter.dispatch('id_elements')(r)) }}{% endmacro %}\n"
+        "{% macro default__id_elements(r) %}{{ unified_unsupported_adapter('id_elements') }}"
+        "{% endmacro %}\n"
+    )
+    found = unimplemented_dispatches(Path("m.sql"), source, {"duckdb__id_elements"})
+    assert [(f.line, f.snippet) for f in found] == [(2, "default__id_elements raises")]
+    assert "postgres__id_elements, spark__id_elements" in found[0].advice
+    every = {"duckdb__id_elements", "postgres__id_elements", "spark__id_elements"}
+    assert unimplemented_dispatches(Path("m.sql"), source, every) == []
+    # a default that works everywhere needs no engine of its own
+    working = "{% macro default__half(x) %}{{ x }} * 0.5{% endmacro %}"
+    assert unimplemented_dispatches(Path("m.sql"), working, set()) == []
+
+
+def test_names_postgres_cannot_hold_are_flagged():
+    long = "test_" + "x" * 59  # 64 characters
+    yaml = f"unit_tests:\n  - name: {long}\n    model: m\n  - name: short\n    model: m\n"
+    found = long_names(Path("models/m.yml"), yaml)
+    assert [(f.line, f.snippet) for f in found] == [(2, long)]
+    assert long_names(Path("models/m.yml"), f"models:\n  - name: {long}\n") == []
+    assert [f.snippet for f in long_names(Path(f"models/{long}.sql"), "")] == [long]
+    assert long_names(Path(f"models/{long[:63]}.sql"), "") == []
 
 
 def test_the_project_itself_is_portable():
