@@ -22,6 +22,7 @@ PASS/WARN/ERROR counts, the comparison table) are printed at the end of the pyte
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -37,14 +38,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from engines import DuckDBEngine, PostgresEngine, SparkEngine
-from postgres_cluster import ThrowawayPostgres, start_throwaway_postgres
-
-from pipelines.scoro.parquet_export import export_parquet
-from pipelines.scoro.sync import sync
-from pipelines.simulator import Simulator
 
 REPO = Path(__file__).resolve().parents[2]
+# the hostile server and the truth comparison of tests/python, reused against Postgres
+sys.path.insert(0, str(REPO / "tests" / "python"))
+
+from engines import DuckDBEngine, PostgresEngine, SparkEngine  # noqa: E402
+from postgres_cluster import ThrowawayPostgres, start_throwaway_postgres  # noqa: E402
+
+from pipelines.scoro.parquet_export import export_parquet  # noqa: E402
+from pipelines.scoro.sync import SyncResult, sync  # noqa: E402
+from pipelines.simulator import Simulator  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 TENANTS = {"demo-agency": "demo-api-key-7f3c9e", "second-agency": "second-api-key-51ab0d"}
 SITE_TIMEZONE = "Europe/Tallinn"
@@ -52,6 +57,8 @@ SYNC_SETTINGS = {"max_requests_per_second": 400.0, "max_workers": 4, "site_timez
 RAW_SCHEMA = "scoro_raw"
 ENGINES = ("duckdb", "postgres", "spark")
 REPORTS: list[str] = []
+# the comparison tables and dbt's logs, kept after the run (logs/ is not committed)
+REPORT_DIR = REPO / "logs" / "warehouses"
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -89,6 +96,15 @@ class Run:
     load_seconds: dict[str, float]
     builds: dict[str, Build]
     engines: dict[str, object]
+    # the simulator's truth per tenant after the changes, and what the last syncs reported
+    truths: dict[str, dict] = field(default_factory=dict)
+    last_syncs: dict[str, dict[str, SyncResult]] = field(default_factory=dict)
+    # ids of the purged invoices, and when each mirror's full-sweep syncs ran
+    purged: list = field(default_factory=list)
+    sweep_window: dict[str, tuple[dt.datetime, dt.datetime]] = field(default_factory=dict)
+    postgres_url: str = ""
+    # where the comparison tables and dbt's logs are kept after the run (logs/warehouses)
+    report_dir: Path = REPORT_DIR
 
 
 def spark_settings(spark_dir: Path) -> dict[str, str]:
@@ -106,7 +122,8 @@ def spark_settings(spark_dir: Path) -> dict[str, str]:
 
 def run_dbt(engine: str, workdir: Path, env: dict[str, str], dbt_vars: dict[str, str]) -> Build:
     target = workdir / f"target-{engine}"
-    log = workdir / f"dbt-build-{engine}.log"
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    log = REPORT_DIR / f"dbt-build-{engine}.log"
     command = [
         str(VENV_BIN / "dbt"),
         "build",
@@ -149,7 +166,10 @@ def run_dbt(engine: str, workdir: Path, env: dict[str, str], dbt_vars: dict[str,
     return build
 
 
-def _sync_all(simulator: Simulator, duckdb_path: Path, destination: str, **settings) -> None:
+def _sync_all(
+    simulator: Simulator, duckdb_path: Path, destination: str, **settings
+) -> dict[str, SyncResult]:
+    results = {}
     for tenant, api_key in TENANTS.items():
         result = sync(
             duckdb_path,
@@ -160,6 +180,8 @@ def _sync_all(simulator: Simulator, duckdb_path: Path, destination: str, **setti
             **{**SYNC_SETTINGS, **settings},
         )
         assert result.complete, result.summary()
+        results[tenant] = result
+    return results
 
 
 @pytest.fixture(scope="session")
@@ -167,6 +189,14 @@ def postgres() -> Iterator[ThrowawayPostgres]:
     server = start_throwaway_postgres()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fresh_database(postgres: ThrowawayPostgres, request: pytest.FixtureRequest) -> str:
+    """The URL of a new empty database on the throwaway server, for one test."""
+    digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:8]
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + "_" + digest
+    return postgres.create_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -193,6 +223,7 @@ def warehouses(postgres: ThrowawayPostgres) -> Iterator[Run]:
     )
     simulator.start(port=0)
     mirrors = {"duckdb": duckdb_path, "postgres": workdir / "postgres-state" / "scoro.duckdb"}
+    last_syncs: dict[str, dict[str, SyncResult]] = {}
     try:
         for destination, path in mirrors.items():
             started = time.monotonic()
@@ -200,11 +231,14 @@ def warehouses(postgres: ThrowawayPostgres) -> Iterator[Run]:
             load_seconds[destination] = time.monotonic() - started
         company = simulator.company(next(iter(TENANTS)))
         company.mutate(changed=5, added=3, deleted=2, seed=7)
-        company.purge(module="invoices", count=2, seed=3)
+        purged = company.purge(module="invoices", count=2, seed=3)
+        sweep_window = {}
         for destination, path in mirrors.items():
-            started = time.monotonic()
-            _sync_all(simulator, path, destination, full_sweep=True)
+            started, sweep_started = time.monotonic(), dt.datetime.now(dt.UTC)
+            last_syncs[destination] = _sync_all(simulator, path, destination, full_sweep=True)
+            sweep_window[destination] = (sweep_started, dt.datetime.now(dt.UTC))
             load_seconds[destination] += time.monotonic() - started
+        truths = {tenant: simulator.company(tenant).truth() for tenant in TENANTS}
     finally:
         simulator.stop()
     started = time.monotonic()
@@ -237,7 +271,18 @@ def warehouses(postgres: ThrowawayPostgres) -> Iterator[Run]:
         "postgres": PostgresEngine(postgres.url),
         "spark": SparkEngine(spark_dir, spark_settings(spark_dir)),
     }
-    yield Run(workdir, as_of, load_seconds, builds, engines)
+    yield Run(
+        workdir,
+        as_of,
+        load_seconds,
+        builds,
+        engines,
+        truths=truths,
+        last_syncs=last_syncs,
+        purged=purged,
+        sweep_window=sweep_window,
+        postgres_url=postgres.url,
+    )
     for engine in engines.values():
         engine.close()
     if not keep:

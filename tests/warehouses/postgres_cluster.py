@@ -57,7 +57,40 @@ class ThrowawayPostgres:
 
     @property
     def url(self) -> str:
-        return f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/{self.database}"
+        return self.url_of(self.database)
+
+    def url_of(self, database: str) -> str:
+        return f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        """A new empty database on this server (one per test); its URL."""
+        self._psql(f'create database "{name}"')
+        return self.url_of(name)
+
+    def _psql(self, sql: str) -> None:
+        env = {**os.environ, "PGPASSWORD": self.password}
+        subprocess.run(
+            [
+                str(self.bin_dir / "psql"),
+                "-h",
+                self.host,
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qc",
+                sql,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
 
     @property
     def env(self) -> dict[str, str]:
@@ -114,29 +147,7 @@ class ThrowawayPostgres:
             "--wait",
             "start",
         )
-        env = {**os.environ, "PGPASSWORD": self.password}
-        subprocess.run(
-            [
-                str(self.bin_dir / "psql"),
-                "-h",
-                self.host,
-                "-p",
-                str(self.port),
-                "-U",
-                self.user,
-                "-d",
-                "postgres",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-qc",
-                f"create database {self.database}",
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
+        self._psql(f'create database "{self.database}"')
 
     def stop(self) -> None:
         try:

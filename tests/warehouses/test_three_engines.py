@@ -1,15 +1,20 @@
 """The same models on DuckDB, Postgres and Spark give the same figures, to the cent.
 
 Compared, table by table (every row, normalised by compare.py, DuckDB as the reference):
-the trial balance, P&L and balance sheet by month, AR and AP ageing, the general ledger and
-every unified accounting object, journal_entries included (its digest is the hash of the
-journal, order-independent). The comparison table is printed and written to
-<run folder>/comparison.txt; any difference fails the test with the rows that differ.
+- the headline table: the trial balance, P&L and balance sheet by month, AR and AP ageing, the
+  general ledger, every unified accounting object (journal_entries' digest is the hash of the
+  journal, order-independent) and the open-item models (allocations, open items), with row
+  counts, tenants and every amount column summed exactly;
+- then every other relation dbt built in schemas staging and accounting (staging and
+  intermediate models, seeds, any report added later): each engine must hold the same set of
+  relations, each with the same rows. A model that exists on DuckDB only, or differs anywhere,
+  fails the run.
+The tables are printed and written to logs/warehouses/ (comparison.txt, relations.txt).
 """
 
 from __future__ import annotations
 
-from compare import Summary, cents, differences, raw_row, summarise, table
+from compare import Summary, cents, differences, raw_row, staged_row, summarise, table
 
 REPORTS = [
     "trial_balance_by_month",
@@ -32,7 +37,15 @@ UNIFIED_OBJECTS = [
     "projects",
     "vendors",
 ]
+# the open-item and ledger models issue 9 added (schema staging), shown in the headline table
+LEDGER_MODELS = [
+    "int_scoro__general_ledger",
+    "int_scoro__document_allocations",
+    "int_scoro__document_open_items",
+]
 SCHEMA = "accounting"
+INTERMEDIATE_SCHEMA = "staging"
+BUILT_SCHEMAS = ("staging", "accounting")
 RAW_SCHEMA = "scoro_raw"
 REFERENCE = "duckdb"
 
@@ -47,7 +60,9 @@ def test_every_engine_builds_green(warehouses, report):
         ]
         for name, build in warehouses.builds.items()
     ]
-    report(table(["engine", "raw load", "dbt build", "dbt's summary"], rows))
+    text = table(["engine", "raw load", "dbt build", "dbt's summary"], rows)
+    (warehouses.report_dir / "builds.txt").write_text(text + "\n")
+    report(text)
     broken = {
         name: build.failures[:10] or [f"exit code {build.returncode}, see {build.log}"]
         for name, build in warehouses.builds.items()
@@ -86,7 +101,7 @@ def test_every_engine_holds_the_same_raw_mirror(warehouses, report):
     for engine in warehouses.engines.values():
         tenants.append(str(len({row["tenant_id"] for row in engine.rows(RAW_SCHEMA, "contacts")})))
     text = table(["raw table", *names, "equal"], [*rows, totals, [*tenants, ""]])
-    (warehouses.workdir / "raw_tables.txt").write_text(text + "\n")
+    (warehouses.report_dir / "raw_tables.txt").write_text(text + "\n")
     report(text)
     assert not problems, "\n".join(problems)
 
@@ -94,9 +109,13 @@ def test_every_engine_holds_the_same_raw_mirror(warehouses, report):
 def test_reports_and_unified_objects_are_equal_on_every_engine(warehouses, report):
     engines = warehouses.engines
     summaries: dict[str, dict[str, Summary]] = {}
-    for relation in REPORTS + UNIFIED_OBJECTS:
+    headline = [(SCHEMA, r) for r in REPORTS + UNIFIED_OBJECTS]
+    headline += [(INTERMEDIATE_SCHEMA, r) for r in LEDGER_MODELS]
+    for schema, relation in headline:
+        normalise = staged_row if schema == INTERMEDIATE_SCHEMA else (lambda row: row)
         summaries[relation] = {
-            name: summarise(engine.rows(SCHEMA, relation)) for name, engine in engines.items()
+            name: summarise([normalise(row) for row in engine.rows(schema, relation)])
+            for name, engine in engines.items()
         }
 
     names = list(engines)
@@ -134,6 +153,54 @@ def test_reports_and_unified_objects_are_equal_on_every_engine(warehouses, repor
         "amounts summed exactly, shown to the cent; digest = SHA-256 of the normalised rows\n"
         + table(header, rows)
     )
-    (warehouses.workdir / "comparison.txt").write_text(text + "\n")
+    (warehouses.report_dir / "comparison.txt").write_text(text + "\n")
     report(text)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_relation_dbt_built_is_equal_on_every_engine(warehouses, report):
+    """Every model and seed of schemas staging and accounting, not only the headline ones: the
+    same relations on each engine, row for row. A model added later (a report, an intermediate
+    step) is compared without being listed anywhere. Staging rows are compared without the time
+    each mirror was synced (compare.staged_row), as the raw tables are."""
+    engines = warehouses.engines
+    names = list(engines)
+    rows: list[list[str]] = []
+    problems: list[str] = []
+    for schema in BUILT_SCHEMAS:
+        held = {name: set(engine.tables(schema)) for name, engine in engines.items()}
+        for name, relations in held.items():
+            if relations != held[REFERENCE]:
+                missing = sorted(held[REFERENCE] - relations)
+                extra = sorted(relations - held[REFERENCE])
+                problems.append(f"{schema}: {name} lacks {missing} and has {extra} more")
+        for relation in sorted(held[REFERENCE]):
+            normalise = staged_row if schema == INTERMEDIATE_SCHEMA else (lambda row: row)
+            by_engine = {
+                name: summarise([normalise(row) for row in engine.rows(schema, relation)])
+                for name, engine in engines.items()
+                if relation in held[name]
+            }
+            reference = by_engine[REFERENCE]
+            equal = all(s.digest == reference.digest for s in by_engine.values())
+            equal = equal and len(by_engine) == len(engines)
+            counts = [str(by_engine[n].rows) if n in by_engine else "-" for n in names]
+            rows.append([f"{schema}.{relation}", *counts, "yes" if equal else "NO"])
+            for name, summary in by_engine.items():
+                if summary.digest != reference.digest:
+                    problems.append(
+                        f"{schema}.{relation}: {name} differs from {REFERENCE} "
+                        f"({summary.rows} vs {reference.rows} rows)\n"
+                        + "\n".join(differences(reference, summary))
+                    )
+    total = ["(all relations)"]
+    total += [str(sum(int(r[1 + i]) for r in rows if r[1 + i] != "-")) for i in range(len(names))]
+    text = table(["relation", *names, "equal"], [*rows, [*total, ""]])
+    (warehouses.report_dir / "relations.txt").write_text(text + "\n")
+    equal = sum(1 for r in rows if r[-1] == "yes")
+    report(
+        f"{equal} of {len(rows)} relations dbt built (schemas {', '.join(BUILT_SCHEMAS)}) "
+        f"equal on {', '.join(names)}; {total[1]} rows on {REFERENCE} "
+        f"(table: {warehouses.report_dir / 'relations.txt'})"
+    )
     assert not problems, "\n".join(problems)
