@@ -211,13 +211,13 @@ final as (
         cast(all_legs.account_id as {{ dbt.type_string() }}) as account_id,
         case
             when all_legs.signed_amount > 0 or (all_legs.signed_amount = 0 and all_legs.signed_amount_base > 0)
-                then 'debit'
-            else 'credit'
+                then 'Debit'
+            else 'Credit'
         end as posting_type,
         cast(all_legs.currency as {{ dbt.type_string() }}) as currency,
         cast(abs(all_legs.signed_amount) as {{ accounting_money_type() }}) as amount,
         cast(abs(all_legs.signed_amount_base) as {{ accounting_base_money_type() }}) as amount_base,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('all_legs.tenant_id') }} as base_currency,
         cast(all_legs.currency_rate as {{ accounting_money_type() }}) as currency_rate,
         cast(all_legs.customer_id as {{ dbt.type_bigint() }}) as customer_id,
         cast(all_legs.vendor_id as {{ dbt.type_bigint() }}) as vendor_id,

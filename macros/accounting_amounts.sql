@@ -6,9 +6,14 @@
                                      the type the loader and staging keep Scoro amounts in.
     - accounting_base_money_type():  base-currency amounts, decimal(38, 2): always whole cents.
     - accounting_money(expr):        expr cast to the document-currency money type.
-    - accounting_currency(code):     the document currency, upper-cased; none → the base currency.
-    - accounting_rate(code, rate):   the rate a document converts at: 1 when the document is in
-                                     the base currency or carries no usable rate (null, 0, < 0).
+    - accounting_base_currency(tenant_id): the tenant's base currency: its row in seed
+                                     scoro_tenant_settings, else var scoro_base_currency (the var
+                                     alone when no tenant_id expression is given).
+    - accounting_currency(code, tenant_id): the document currency, upper-cased; none → the
+                                     tenant's base currency.
+    - accounting_rate(code, rate, tenant_id): the rate a document converts at: 1 when the
+                                     document is in the tenant's base currency or carries no usable
+                                     rate (null, 0, < 0).
     - accounting_to_base(amt, rate): amt in base currency, rounded half away from zero to cents,
                                      by var scoro_currency_rate_convention (divide | multiply).
     - accounting_round_division(n, d): round(n / d, 2), half away from zero, exactly.
@@ -35,14 +40,33 @@
     cast({{ expression }} as {{ accounting_money_type() }})
 {%- endmacro %}
 
-{% macro accounting_currency(currency) -%}
-    coalesce(nullif(upper(trim({{ currency }})), ''), '{{ var("scoro_base_currency") | upper }}')
+{#-
+    A correlated scalar subquery on the small settings seed (max() so that every warehouse accepts
+    it), rather than a join in every model that converts money.
+-#}
+{% macro accounting_base_currency(tenant_id=none) -%}
+    {%- if tenant_id is none -%}
+        '{{ var("scoro_base_currency") | upper }}'
+    {%- else -%}
+        coalesce(
+            (
+                select max(nullif(upper(trim(tenant_settings_row.base_currency)), ''))
+                from {{ ref('scoro_tenant_settings') }} as tenant_settings_row
+                where tenant_settings_row.tenant_id = {{ tenant_id }}
+            ),
+            '{{ var("scoro_base_currency") | upper }}'
+        )
+    {%- endif -%}
 {%- endmacro %}
 
-{% macro accounting_rate(currency, rate) -%}
+{% macro accounting_currency(currency, tenant_id=none) -%}
+    coalesce(nullif(upper(trim({{ currency }})), ''), {{ accounting_base_currency(tenant_id) }})
+{%- endmacro %}
+
+{% macro accounting_rate(currency, rate, tenant_id=none) -%}
     cast(
         case
-            when {{ accounting_currency(currency) }} = '{{ var("scoro_base_currency") | upper }}' then 1
+            when {{ accounting_currency(currency, tenant_id) }} = {{ accounting_base_currency(tenant_id) }} then 1
             when {{ rate }} is null or {{ rate }} <= 0 then 1
             else {{ rate }}
         end

@@ -58,16 +58,68 @@
     deferral_account=none
 ) %}
 
-{% set other_side = 'credit' if counterparty_side == 'debit' else 'debit' %}
+    {% set other_side = 'Credit' if counterparty_side == 'Debit' else 'Debit' %}
+    {%- set incremental = accounting_is_incremental() %}
 
 with
 
+{#- The sync time of the newest input row, per tenant: every document whose rows are at least as
+    new is (re)posted by the next incremental build (DECISIONLOG.md section 36). #}
+input_watermarks as (
+    select tenant_id, max(synced_at) as source_synced_at
+    from (
+        select tenant_id, when_upserted_into_data_store as synced_at from {{ documents }}
+        union all
+        select tenant_id, when_upserted_into_data_store as synced_at from {{ document_lines }}
+        union all
+        select tenant_id, when_upserted_into_data_store as synced_at from {{ ref('stg_scoro__products') }}
+        union all
+        select tenant_id, when_upserted_into_data_store as synced_at from {{ ref('stg_scoro__finance_accounts') }}
+    ) as inputs
+    group by tenant_id
+),
+
+-- which finance accounts exist (a line's own account is used when it exists)
+input_fingerprints as (
+    {{ accounting_tenant_fingerprints(ref('stg_scoro__finance_accounts'), ['id']) }}
+),
+
+input_stamps as (
+    select
+        input_watermarks.tenant_id,
+        input_watermarks.source_synced_at,
+        input_fingerprints.fingerprint as source_accounts_fingerprint
+    from input_watermarks
+    left join input_fingerprints
+        on input_watermarks.tenant_id = input_fingerprints.tenant_id
+),
+
+{% if incremental %}
+        {{ accounting_changed_documents(documents, document_lines, line_document_key) }}
+    {% endif %}
+
 documents as (
-    select * from {{ documents }}
+    select * from {{ documents }} as all_documents
+    {% if incremental %}
+    where exists (
+        select 1 from changed_documents
+        where
+            changed_documents.tenant_id = all_documents.tenant_id
+            and changed_documents.document_id = all_documents.id
+    )
+    {% endif %}
 ),
 
 document_lines as (
-    select * from {{ document_lines }}
+    select * from {{ document_lines }} as all_lines
+    {% if incremental %}
+    where exists (
+        select 1 from changed_documents
+        where
+            changed_documents.tenant_id = all_lines.tenant_id
+            and changed_documents.document_id = all_lines.{{ line_document_key }}
+    )
+    {% endif %}
 ),
 
 {% if credited_invoices is not none %}
@@ -94,8 +146,8 @@ posting_documents as (
         documents.id as document_id,
         cast(documents.{{ document_number_column }} as {{ dbt.type_string() }}) as document_number,
         cast(documents.date as date) as transaction_date,
-        {{ accounting_currency('documents.currency') }} as currency,
-        {{ accounting_rate('documents.currency', 'documents.currency_rate') }} as currency_rate,
+        {{ accounting_currency('documents.currency', 'documents.tenant_id') }} as currency,
+        {{ accounting_rate('documents.currency', 'documents.currency_rate', 'documents.tenant_id') }} as currency_rate,
         {{ accounting_money('coalesce(documents.sum, 0)') }} as header_net,
         {{ accounting_money('coalesce(documents.vat_sum, 0)') }} as header_vat,
         documents.vat_code_id as header_vat_code_id,
@@ -619,7 +671,7 @@ final as (
         posting_documents.currency,
         cast(abs(posted_legs.amount_signed) as {{ accounting_money_type() }}) as amount,
         cast(abs(posted_legs.amount_base_signed) as {{ accounting_base_money_type() }}) as amount_base,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('posted_legs.tenant_id') }} as base_currency,
         posting_documents.currency_rate,
         cast(posting_documents.customer_id as {{ dbt.type_bigint() }}) as customer_id,
         cast(posting_documents.vendor_id as {{ dbt.type_bigint() }}) as vendor_id,
@@ -632,7 +684,9 @@ final as (
             coalesce(posted_legs.finance_object_id, document_finance_objects.finance_object_id)
             as {{ dbt.type_bigint() }}
         ) as finance_object_id,
-        cast(posted_legs.document_line_id as {{ dbt.type_bigint() }}) as document_line_id
+        cast(posted_legs.document_line_id as {{ dbt.type_bigint() }}) as document_line_id,
+        input_stamps.source_synced_at,
+        input_stamps.source_accounts_fingerprint
     from posted_legs
     inner join posting_documents
         on
@@ -642,8 +696,14 @@ final as (
         on
             posted_legs.tenant_id = document_finance_objects.tenant_id
             and posted_legs.document_id = document_finance_objects.document_id
+    left join input_stamps
+        on posted_legs.tenant_id = input_stamps.tenant_id
 )
 
 select * from final
+{% if incremental %}
+union all
+{{ accounting_replaced_document_markers("changed_documents", "'" ~ document_type ~ "'", 'input_stamps') }}
+    {% endif %}
 
 {% endmacro %}

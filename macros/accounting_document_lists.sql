@@ -8,10 +8,12 @@
         account_name, account_number: the line's account as the general ledger posts it (the
         line's finance account, else its product's <product_account_column>, else the account
         default_account). Reads CTEs products, vat_codes and accounts (int_scoro__accounts).
-    - accounting_line_item(order_id=none): the unified lineItems struct of one row of a lines CTE
-        (columns line_id, product_id, product_name, description, quantity, unit_price,
-        discount_amount, line_sum, tax_code, finance_object_id, finance_object_name,
-        account_name, account_number); with order_id, an orderId field from that expression.
+    - accounting_line_item(order_id=none, tax_amount=none): the unified lineItems struct of one
+        row of a lines CTE (columns line_id, product_id, product_name, description, quantity,
+        unit_price, discount_amount, line_sum, tax_code, finance_object_id, finance_object_name,
+        account_name, account_number); with order_id, an orderId field from that expression; with
+        tax_amount, a taxAmount field (credit notes). One struct for invoices, bills and credit
+        notes, so a field has the same type in all three.
     - accounting_custom_field_lists(document_custom_fields, document_key, live_only=false):
         per (tenant_id, document_key) the list of the document's custom fields {name, value}, in
         id order; the name falls back to the custom_fields definition, then to the id. live_only
@@ -63,7 +65,7 @@
             and default_account.account_id = '{{ default_account }}'
 {%- endmacro %}
 
-{% macro accounting_line_item(order_id=none) -%}
+{% macro accounting_line_item(order_id=none, tax_amount=none) -%}
     {%- set string_type = dbt.type_string() -%}
     {%- set money_type = accounting_money_type() -%}
     {%- set fields = {
@@ -84,6 +86,11 @@
         'productName': 'product_name',
         'quantity': 'cast(quantity as ' ~ money_type ~ ')',
         'serviceDate': 'cast(null as ' ~ string_type ~ ')',
+    }) -%}
+    {%- if tax_amount is not none -%}
+        {%- do fields.update({'taxAmount': 'cast(' ~ tax_amount ~ ' as ' ~ money_type ~ ')'}) -%}
+    {%- endif -%}
+    {%- do fields.update({
         'taxCode': 'tax_code',
         'totalPrice': 'cast(line_sum as ' ~ money_type ~ ')',
         'unitPrice': 'cast(unit_price as ' ~ money_type ~ ')',

@@ -1,7 +1,8 @@
 {#-
-    unified_to_json(expression): the JSON text (varchar) of a nested value, for the few unified
-    properties that the schema types as a string but that hold a list of objects
-    (credit_notes.lineItems, credit_notes.paymentAllocations).
+    unified_to_json(expression): the JSON text (varchar) of a nested value. No unified object uses
+    it any more: credit_notes.lineItems and paymentAllocations, which the schema types as strings,
+    are lists of structs like every other nested list (one type per property, DECISIONLOG.md
+    section 16). Kept for a model or an export that needs a nested value as JSON text.
 -#}
 {% macro unified_to_json(expression) -%}
     {{ return(adapter.dispatch('unified_to_json')(expression)) }}

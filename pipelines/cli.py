@@ -82,6 +82,8 @@ def _simulate(args: argparse.Namespace) -> int:
     from pipelines.simulator.__main__ import simulator_from
 
     simulator = simulator_from(args)
+    if args.fill is not None:
+        return _fill(args, simulator)
     print(
         f"Scoro simulator on http://{args.host}:{args.port} (scale {args.scale}, "
         f"tenants {', '.join(simulator.tenants)})",
@@ -89,6 +91,28 @@ def _simulate(args: argparse.Namespace) -> int:
     )
     simulator.serve_forever(args.port, args.host)
     return 0
+
+
+def _fill(args: argparse.Namespace, simulator: object) -> int:
+    from pipelines.fill import fill, mutate_documents
+
+    if args.rate_limit is None:
+        simulator.rate_limit_per_second = 10**9  # type: ignore[attr-defined]
+    if args.mutate_percent:
+        changed = mutate_documents(simulator, args.mutate_percent)  # type: ignore[arg-type]
+        print(
+            "changed before the sync: "
+            + ", ".join(f"{count} {module}" for module, count in sorted(changed.items())),
+            flush=True,
+        )
+    results = fill(args.fill, simulator, wait=args.wait)  # type: ignore[arg-type]
+    for result in results:
+        print(result.summary())
+    if any(result.failures for result in results):
+        return EXIT_ERROR
+    if any(result.stopped_by_daily_limit is not None for result in results):
+        return EXIT_DAILY_LIMIT
+    return EXIT_OK
 
 
 def _modules(value: str) -> list[str]:
@@ -201,11 +225,40 @@ def parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser(
         "simulate",
         help="serve the Scoro API simulator",
-        description="Serve a local Scoro API v2 with a synthetic agency, for demos and tests.",
+        description="Serve a local Scoro API v2 with a synthetic agency, for demos and tests; "
+        "or, with --fill, sync its company into a DuckDB file in this process, without HTTP "
+        "(the same loader over an in-process transport: the raw tables a sync over HTTP "
+        "writes, at any scale).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from pipelines.simulator.__main__ import add_arguments as add_simulator_arguments
 
     add_simulator_arguments(simulate)
+    simulate.add_argument(
+        "--fill",
+        type=Path,
+        metavar="DUCKDB",
+        help="instead of serving, sync every tenant's company into this DuckDB file in "
+        "process (no server, no socket; not rate limited unless --rate-limit is given); "
+        "run it again after a change to sync incrementally",
+    )
+    simulate.add_argument(
+        "--mutate-percent",
+        type=float,
+        metavar="P",
+        help="with --fill: first change P %% of the invoices, bills and receipt groups (add "
+        "P/5 %%, delete P/10 %%), as if between two syncs; with the same --seed, --scale and "
+        "--as-of as the fill before, the sync is incremental",
+    )
+    simulate.add_argument(
+        "--wait",
+        type=float,
+        nargs="?",
+        const=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="with --fill: wait up to SECONDS for a reader holding the DuckDB file",
+    )
     simulate.set_defaults(handler=_simulate)
     return root
 

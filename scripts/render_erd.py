@@ -340,7 +340,7 @@ def test_endpoints(manifest: dict, edge: dict) -> tuple[str, str, str, str]:
     """(from model, column, to model, field) of one of dbterd's relationships lines.
 
     dbterd orders a test's parents as [to, from] and assumes there are two; a relationships
-    test with a third parent (e.g. unified_relationships_or_deleted's `deleted_in`) comes out
+    test with a third parent (a custom test with one more `ref` argument) comes out
     wrong. The test node itself says which model it is attached to and which it points at.
     """
     fallback = (edge["from_id"], edge["from_columns"][0], edge["to_id"], edge["to_columns"][0])

@@ -1,5 +1,6 @@
 -- Every month of every tenant: assets = liabilities + equity (current-year earnings and retained earnings included),
--- and the equity lines hold all the net profit the ledger shows up to that month. Returns the months that break.
+-- and the equity lines (retained earnings, with the year-end closes, and current-year earnings) hold all the net
+-- profit the ledger shows up to that month. Returns the months that break.
 with
 
 balance_sheet as (
@@ -29,7 +30,7 @@ monthly_profit as (
         cast({{ dbt.date_trunc('month', 'transaction_date') }} as date) as period_month,
         -sum(signed_amount_base) as net_profit_base
     from general_ledger
-    where account_classification = 'income_statement'
+    where account_classification = 'incomestatement' and document_type <> 'year_end_close'
     group by tenant_id, {{ dbt.date_trunc('month', 'transaction_date') }}
 ),
 

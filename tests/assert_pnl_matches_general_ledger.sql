@@ -1,5 +1,6 @@
 -- Net profit of each tenant and month from profit_and_loss_by_month equals credits minus debits on the income-statement
--- accounts of the general ledger, and its rows cover every such ledger row. Returns the months that differ.
+-- accounts of the general ledger (the year-end close left out), and its rows cover every such ledger row. Returns the
+-- months that differ.
 with
 
 profit_and_loss as (
@@ -27,7 +28,7 @@ ledger as (
         -sum(signed_amount_base) as net_profit_base,
         sum(amount_base) as volume_base
     from general_ledger
-    where account_classification = 'income_statement'
+    where account_classification = 'incomestatement' and document_type <> 'year_end_close'
     group by tenant_id, {{ dbt.date_trunc('month', 'transaction_date') }}
 )
 

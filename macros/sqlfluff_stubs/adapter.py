@@ -10,3 +10,24 @@ def dispatch(context, macro_name: str, macro_namespace: str | None = None):
         if macro is not None:
             return macro
     raise KeyError(f"no duckdb__ or default__ implementation of {macro_name}")
+
+
+class _Column:
+    def __init__(self, name: str, data_type: str) -> None:
+        self.name = name
+        self.data_type = data_type
+
+
+def get_columns_in_relation(relation: object) -> list[_Column]:
+    """A few ledger columns: enough for the incremental markers to render as SQL."""
+    return [
+        _Column("tenant_id", "varchar"),
+        _Column("journal_entry_id", "varchar"),
+        _Column("document_type", "varchar"),
+        _Column("document_id", "bigint"),
+        _Column("source_synced_at", "timestamp"),
+    ]
+
+
+def quote(identifier: str) -> str:
+    return f'"{identifier}"'

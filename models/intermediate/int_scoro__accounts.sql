@@ -57,7 +57,9 @@ ranked_overrides as (
     select
         finance_accounts.tenant_id,
         finance_accounts.id as finance_account_id,
-        classification_overrides.classification,
+        -- one spelling (incomestatement | balancesheet); the seed's older income_statement /
+        -- balance_sheet are still read (deprecated, DECISIONLOG section 16 "Vocabulary")
+        lower(replace(trim(classification_overrides.classification), '_', '')) as classification,
         classification_overrides.account_type,
         row_number() over (
             partition by finance_accounts.tenant_id, finance_accounts.id
@@ -73,7 +75,8 @@ ranked_overrides as (
                 or finance_accounts.tenant_id = classification_overrides.tenant_id
             )
             and (
-                finance_accounts.id = classification_overrides.finance_account_id
+                cast(finance_accounts.id as {{ dbt.type_string() }})
+                = trim(cast(classification_overrides.finance_account_id as {{ dbt.type_string() }}))
                 or (
                     classification_overrides.finance_account_id is null
                     and finance_accounts.account_symbol = classification_overrides.account_symbol
@@ -90,17 +93,17 @@ scoro_accounts as (
         coalesce(
             ranked_overrides.account_type,
             case
-                when ranked_overrides.classification = 'balance_sheet' then 'Asset'
+                when ranked_overrides.classification = 'balancesheet' then 'Asset'
                 when finance_accounts.is_sales_account then 'Income'
                 when finance_accounts.is_purchases_account then 'Expense'
-                when ranked_overrides.classification = 'income_statement' then 'Expense'
+                when ranked_overrides.classification = 'incomestatement' then 'Expense'
                 else 'Asset'
             end
         ) as account_type,
         cast(finance_accounts.parent_id as {{ dbt.type_string() }}) as parent_id,
         finance_accounts.parent_name,
         false as is_bank_account,
-        '{{ var("scoro_base_currency") | upper }}' as currency,
+        {{ accounting_base_currency('finance_accounts.tenant_id') }} as currency,
         coalesce(finance_accounts.is_active, true) as is_active,
         finance_accounts.is_deleted,
         'scoro_finance_account' as account_source,
@@ -125,7 +128,7 @@ seeded_system_accounts as (
         cast(null as {{ dbt.type_string() }}) as parent_id,
         system_accounts.parent_name,
         system_accounts.is_bank_account,
-        '{{ var("scoro_base_currency") | upper }}' as currency,
+        {{ accounting_base_currency('tenants.tenant_id') }} as currency,
         true as is_active,
         false as is_deleted,
         'system' as account_source,
@@ -154,7 +157,8 @@ ranked_bank_overrides as (
                 bank_account_overrides.tenant_id is null
                 or receipt_accounts.tenant_id = bank_account_overrides.tenant_id
             )
-            and receipt_accounts.id = bank_account_overrides.receipt_account_id
+            and cast(receipt_accounts.id as {{ dbt.type_string() }})
+            = trim(cast(bank_account_overrides.receipt_account_id as {{ dbt.type_string() }}))
 ),
 
 -- The currency of the receipts a receipt account holds, when they all share one.
@@ -182,7 +186,7 @@ bank_accounts as (
         coalesce(
             upper(ranked_bank_overrides.currency),
             receipt_account_currencies.currency,
-            '{{ var("scoro_base_currency") | upper }}'
+            {{ accounting_base_currency('receipt_accounts.tenant_id') }}
         ) as currency,
         true as is_active,
         receipt_accounts.is_deleted,
@@ -219,16 +223,16 @@ final as (
         cast(
             case
                 when account_type in ('Income', 'Cost of Goods Sold', 'Expense', 'Other Income', 'Other Expense')
-                    then 'income_statement'
-                else 'balance_sheet'
+                    then 'incomestatement'
+                else 'balancesheet'
             end
             as {{ dbt.type_string() }}
         ) as classification,
         cast(account_type as {{ dbt.type_string() }}) as account_type,
         cast(
             case
-                when account_type in ('Asset', 'Cost of Goods Sold', 'Expense', 'Other Expense') then 'debit'
-                else 'credit'
+                when account_type in ('Asset', 'Cost of Goods Sold', 'Expense', 'Other Expense') then 'Debit'
+                else 'Credit'
             end
             as {{ dbt.type_string() }}
         ) as normal_balance,

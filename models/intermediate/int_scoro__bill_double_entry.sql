@@ -1,5 +1,6 @@
 -- One row per debit or credit of a Scoro bill (purchase invoice):
 -- debit expense per line (ex VAT) and VAT receivable per VAT code; credit Accounts Payable with the total incl. VAT.
+{{ config(materialized=accounting_incremental_materialization(), incremental_strategy='replace_documents') }}
 {{ accounting_document_double_entry(
     document_type='bill',
     transaction_type='Bill',
@@ -8,7 +9,7 @@
     line_document_key='bill_id',
     scoro_module='bills',
     counterparty_account=var('scoro_accounts_payable_account'),
-    counterparty_side='credit',
+    counterparty_side='Credit',
     vat_account=var('scoro_vat_input_account'),
     product_account_column='purchases_finance_account_id',
     default_line_account=var('scoro_default_purchases_account'),

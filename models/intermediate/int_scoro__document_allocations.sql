@@ -15,7 +15,6 @@
     cash_currency, cash_amount, cash_amount_base (at the payment's own rate when the receipt group
     is in another currency). See DECISIONLOG.md sections 17-20.
 #}
-{%- set base_currency = var('scoro_base_currency') | upper -%}
 
 with
 
@@ -142,9 +141,12 @@ expense_rows as (
         live_rows.invoice_no as document_number,
         'expense' as open_item_side,
         '{{ var("scoro_expense_claims_account") }}' as open_item_account_id,
-        coalesce(live_groups.group_currency, '{{ base_currency }}') as currency,
+        coalesce(live_groups.group_currency, {{ accounting_base_currency('live_rows.tenant_id') }}) as currency,
         case
-            when coalesce(live_groups.group_currency, '{{ base_currency }}') = '{{ base_currency }}' then 1
+            when
+                coalesce(live_groups.group_currency, {{ accounting_base_currency('live_rows.tenant_id') }})
+                = {{ accounting_base_currency('live_rows.tenant_id') }}
+                then 1
             else coalesce(currency_rates.rate, 1)
         end as currency_rate,
         cast(null as {{ dbt.type_bigint() }}) as customer_id,
@@ -206,7 +208,9 @@ groups as (
         group_rows.row_currency_rate,
         group_rows.rows_amount,
         coalesce(live_row_totals.live_rows_amount, 0) as live_rows_amount,
-        coalesce(live_groups.group_currency, group_rows.row_currency, '{{ base_currency }}') as cash_currency,
+        coalesce(
+            live_groups.group_currency, group_rows.row_currency, {{ accounting_base_currency('live_groups.tenant_id') }}
+        ) as cash_currency,
         case
             when
                 group_rows.n_row_currencies = 1
@@ -219,7 +223,10 @@ groups as (
             else 'same'
         end as money_kind,
         case
-            when coalesce(live_groups.group_currency, group_rows.row_currency) = '{{ base_currency }}' then 1
+            when
+                coalesce(live_groups.group_currency, group_rows.row_currency)
+                = {{ accounting_base_currency('live_groups.tenant_id') }}
+                then 1
             else currency_rates.rate
         end as cash_rate
     from live_groups
@@ -251,7 +258,7 @@ cash_legs as (
         case when groups.money_kind = 'cross' then groups.group_sum end as cross_cash_total,
         case
             when groups.money_kind <> 'cross' then null
-            when groups.cash_currency = '{{ base_currency }}' then groups.group_sum
+            when groups.cash_currency = {{ accounting_base_currency('paying_rows.tenant_id') }} then groups.group_sum
             when groups.cash_rate is not null then {{ accounting_to_base('groups.group_sum', 'groups.cash_rate') }}
         end as cross_cash_total_base,
         groups.rows_amount,

@@ -11,7 +11,6 @@
     revalued. Prepayment liabilities are advances, not monetary items: not revalued.
     See DECISIONLOG.md section 21.
 #}
-{%- set base_currency = var('scoro_base_currency') | upper -%}
 
 with
 
@@ -52,19 +51,19 @@ foreign_documents as (
             and documents.document_id = document_open_items.document_id
     where
         documents.open_item_side in ('receivable', 'payable')
-        and documents.currency <> '{{ base_currency }}'
+        and documents.currency <> {{ accounting_base_currency('documents.tenant_id') }}
         and documents.total_amount <> 0
 ),
 
 foreign_banks as (
     select
-        tenant_id,
-        account_id,
-        receipt_account_id,
-        name,
-        currency
+        accounts.tenant_id,
+        accounts.account_id,
+        accounts.receipt_account_id,
+        accounts.name,
+        accounts.currency
     from accounts
-    where is_bank_account and currency <> '{{ base_currency }}'
+    where accounts.is_bank_account and accounts.currency <> {{ accounting_base_currency('accounts.tenant_id') }}
 ),
 
 bank_movements as (
@@ -297,11 +296,11 @@ final as (
         cast(document_id as {{ dbt.type_bigint() }}) as document_id,
         cast(document_number as {{ dbt.type_string() }}) as document_number,
         cast(account_id as {{ dbt.type_string() }}) as account_id,
-        case when signed_amount_base > 0 then 'debit' else 'credit' end as posting_type,
+        case when signed_amount_base > 0 then 'Debit' else 'Credit' end as posting_type,
         cast(currency as {{ dbt.type_string() }}) as currency,
         cast(0 as {{ accounting_money_type() }}) as amount,
         cast(abs(signed_amount_base) as {{ accounting_base_money_type() }}) as amount_base,
-        '{{ base_currency }}' as base_currency,
+        {{ accounting_base_currency('legs.tenant_id') }} as base_currency,
         cast(rate as {{ accounting_money_type() }}) as currency_rate,
         cast(customer_id as {{ dbt.type_bigint() }}) as customer_id,
         cast(vendor_id as {{ dbt.type_bigint() }}) as vendor_id,

@@ -1,5 +1,6 @@
 -- One row per debit or credit of a Scoro invoice that credits no other invoice:
 -- debit Accounts Receivable with the total incl. VAT; credit revenue per line (ex VAT) and VAT payable per VAT code.
+{{ config(materialized=accounting_incremental_materialization(), incremental_strategy='replace_documents') }}
 {{ accounting_document_double_entry(
     document_type='invoice',
     transaction_type='Invoice',
@@ -8,7 +9,7 @@
     line_document_key='invoice_id',
     scoro_module='invoices',
     counterparty_account=var('scoro_accounts_receivable_account'),
-    counterparty_side='debit',
+    counterparty_side='Debit',
     vat_account=var('scoro_vat_output_account'),
     product_account_column='sales_finance_account_id',
     default_line_account=var('scoro_default_sales_account'),

@@ -183,8 +183,8 @@ final as (
         cast(unioned.document_number as {{ dbt.type_string() }}) as document_number,
         cast(unioned.document_date as date) as document_date,
         cast(coalesce(unioned.due_date, unioned.document_date) as date) as due_date,
-        cast({{ accounting_currency('unioned.currency') }} as {{ dbt.type_string() }}) as currency,
-        {{ accounting_rate('unioned.currency', 'unioned.currency_rate') }} as currency_rate,
+        cast({{ accounting_currency('unioned.currency', 'unioned.tenant_id') }} as {{ dbt.type_string() }}) as currency,
+        {{ accounting_rate('unioned.currency', 'unioned.currency_rate', 'unioned.tenant_id') }} as currency_rate,
         -- what the document puts on AR/AP; a prepayment puts nothing there (money received on it is
         -- a liability), so its open item starts at 0 and requested_amount keeps its total
         {{ accounting_money(
@@ -192,7 +192,7 @@ final as (
         ) }} as total_amount,
         {{ accounting_to_base(
             "case when unioned.document_type = 'prepayment' then 0 else unioned.total_amount end",
-            accounting_rate('unioned.currency', 'unioned.currency_rate')
+            accounting_rate('unioned.currency', 'unioned.currency_rate', 'unioned.tenant_id')
         ) }} as total_amount_base,
         {{ accounting_money('unioned.total_amount') }} as requested_amount,
         {{ accounting_money('unioned.net_amount') }} as net_amount,

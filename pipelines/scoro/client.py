@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -36,7 +37,7 @@ from pipelines.scoro.envelope import (
     parse_envelope,
 )
 from pipelines.scoro.paging import PagingKnowledge, ScoroPaginator
-from pipelines.scoro.transport import RetryingClient, named_wait, should_retry
+from pipelines.scoro.transport import Responder, RetryingClient, should_retry
 
 logger = logging.getLogger("scoro_warehouse.client")
 
@@ -82,17 +83,31 @@ class ScoroBodyAuth(AuthConfigBase):
 
 
 class RateLimiter:
-    """Spaces requests across threads to at most `max_per_second`, and waits out the window
-    (never longer than `max_wait`) when the server says fewer requests remain than could be in
-    flight."""
+    """Spaces requests (every attempt, retries included) across threads at the slower of two
+    paces: the client's own `max_per_second`, and the pace the server announces in its answers,
+    `x-ratelimit-limit` requests per window, the window being the `x-ratelimit-reset` of an
+    answer that opened one (1 s until such an answer is seen), with a margin so that uneven
+    arrival does not overfill a window. A window the server says is spent
+    (`x-ratelimit-remaining: 0`) is waited out, never longer than `max_wait`."""
 
-    def __init__(self, max_per_second: float, in_flight: int, max_wait: float) -> None:
-        self._interval = 1.0 / max_per_second if max_per_second > 0 else 0.0
-        self._in_flight = in_flight
+    # the share of the server's announced rate the client uses
+    PACE_MARGIN = 0.95
+    # the longest window read from `x-ratelimit-reset`; longer is a daily-style budget
+    MAX_WINDOW = 60.0
+
+    def __init__(self, max_per_second: float, max_wait: float) -> None:
+        self._own_interval = 1.0 / max_per_second if max_per_second > 0 else 0.0
+        self._interval = self._own_interval
         self._max_wait = max_wait
         self._lock = threading.Lock()
         self._next_slot = 0.0
         self._blocked_until = 0.0
+        self._window = 1.0
+        self.server_pace: float | None = None  # requests per second the server allows
+
+    @property
+    def interval(self) -> float:
+        return self._interval
 
     def acquire(self) -> None:
         with self._lock:
@@ -104,19 +119,40 @@ class RateLimiter:
             time.sleep(delay)
 
     def observe(self, response: Response) -> None:
+        limit = _header_number(response, "x-ratelimit-limit")
         remaining = _header_number(response, "x-ratelimit-remaining")
-        reset = named_wait(response) if "x-ratelimit-reset" in response.headers else None
-        if remaining is not None and reset is not None and remaining <= self._in_flight:
+        reset = _header_number(response, "x-ratelimit-reset")
+        if reset is not None and reset < 0:
+            reset = None
+        if limit is not None and limit >= 1:
+            self._learn(limit, remaining, reset)
+        if remaining is not None and remaining <= 0 and reset is not None:
             wait = min(reset, self._max_wait)
             if reset > 1:
                 logger.info(
-                    "rate limit: %g requests left in the window; pausing %.1f s (server: %g s)",
-                    remaining,
+                    "rate limit: no request left in the window; pausing %.1f s (server: %g s)",
                     wait,
                     reset,
                 )
             with self._lock:
                 self._blocked_until = max(self._blocked_until, time.monotonic() + wait)
+
+    def _learn(self, limit: float, remaining: float | None, reset: float | None) -> None:
+        with self._lock:
+            if remaining == limit - 1 and reset is not None and 1 <= reset <= self.MAX_WINDOW:
+                self._window = reset  # the first request of a fresh window sees all of it
+            pace = limit / self._window
+            if pace == self.server_pace:
+                return
+            self.server_pace = pace
+            server_interval = min(1.0 / (pace * self.PACE_MARGIN), self._max_wait)
+            self._interval = max(self._own_interval, server_interval)
+        logger.info(
+            "rate limit: the server allows %g requests per %g s; pacing at %.1f requests/s",
+            limit,
+            self._window,
+            1.0 / self._interval if self._interval else float("inf"),
+        )
 
 
 def _header_number(response: Response, name: str) -> float | None:
@@ -189,10 +225,11 @@ class ScoroClient:
         rate_limited_attempts: int = 100,
         backoff_factor: float = 0.5,
         max_retry_wait: float = 30.0,
+        responder: Responder | None = None,
     ) -> None:
         self.credentials = credentials
         self.max_workers = max_workers
-        self.limiter = RateLimiter(max_requests_per_second, max_workers, max_retry_wait)
+        self.limiter = RateLimiter(max_requests_per_second, max_retry_wait)
         self._auth = ScoroBodyAuth(credentials)
         self._http = RetryingClient(
             rate_limited_attempts=rate_limited_attempts,
@@ -207,11 +244,31 @@ class ScoroClient:
             request_max_retry_delay=max_retry_wait,
             retry_condition=should_retry,
             respect_retry_after_header=True,
+            responder=responder,
+            before_attempt=self.limiter.acquire,
         )
         self._local = threading.local()
+        self._view_pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         # every HTTP answer, retries included, by action ("list" / "view")
         self.request_counts: dict[str, int] = {"list": 0, "view": 0}
         self._count_lock = threading.Lock()
+
+    def view_pool(self) -> ThreadPoolExecutor:
+        """The `max_workers` threads that make view calls, shared by every module, so that at
+        most that many views are in flight whatever the modules do."""
+        with self._pool_lock:
+            if self._view_pool is None:
+                self._view_pool = ThreadPoolExecutor(
+                    max_workers=self.max_workers, thread_name_prefix="scoro-view"
+                )
+            return self._view_pool
+
+    def close(self) -> None:
+        with self._pool_lock:
+            pool, self._view_pool = self._view_pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def redact(self, text: str) -> str:
         key = self.credentials.api_key
@@ -297,9 +354,7 @@ class ScoroClient:
             key_of=key_of,
             knowledge=knowledge,
             max_pages=max_pages,
-            before_request=self.limiter.acquire,
         )
-        self.limiter.acquire()
         pages = self._rest().paginate(
             f"{module}/list",
             method="POST",
@@ -321,7 +376,6 @@ class ScoroClient:
         segment = plain_id(record_id)
         if segment is None:
             raise ValueError(f"{module}: record id {record_id!r} is not a plain value")
-        self.limiter.acquire()
         path = f"{module}/view/{segment}"
         try:
             response = self._rest().post(

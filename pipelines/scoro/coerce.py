@@ -103,6 +103,8 @@ def raw_text(value: Any) -> str:
 
 def clean_text(text: str) -> tuple[str, bool]:
     """The text with lone surrogates (which UTF-8 cannot carry) replaced by U+FFFD."""
+    if text.isascii():
+        return text, True
     try:
         text.encode("utf-8")
         return text, True
@@ -132,6 +134,13 @@ def to_bool(value: Any) -> bool | None:
 
 def parse_decimal(value: Any) -> Decimal | None:
     """The exact number the value spells, however large, or CoercionError."""
+    kind = type(value)
+    if kind is Decimal:  # the JSON parser's numbers with a point (envelope.parse_json)
+        if not value.is_finite():
+            raise CoercionError(f"is not a finite number: {_short(value)}")
+        return value
+    if kind is int:  # exact, as its text would be
+        return Decimal(value)
     if _blank(value):
         return None
     if isinstance(value, bool | list | dict):
@@ -172,6 +181,10 @@ def to_decimal(value: Any, notes: list[str] | None = None) -> Decimal | None:
 
 
 def to_bigint(value: Any) -> int | None:
+    if type(value) is int:  # the common case: a JSON integer
+        if BIGINT_MIN <= value <= BIGINT_MAX:
+            return value
+        raise CoercionError(f"does not fit a 64-bit integer: {_short(value)}")
     number = parse_decimal(value)
     if number is None:
         return None
@@ -290,12 +303,22 @@ def _short(value: Any) -> str:
 
 def coerce_value(value: Any, kind: str, site_zone: ZoneInfo, notes: list[str]) -> Any:
     """The typed value of one field, or CoercionError. `notes` collects values stored changed."""
-    if kind == schema.BOOL:
-        return to_bool(value)
-    if kind == schema.DECIMAL:
-        return to_decimal(value, notes)
+    if kind == schema.TEXT:
+        if type(value) is str and value.isascii():
+            return value  # the common case, valid as it is
+        text = to_text(value)
+        if text is None:
+            return None
+        cleaned, valid = clean_text(text)
+        if not valid:
+            notes.append("contains invalid unicode (a lone surrogate); replaced with U+FFFD")
+        return cleaned
     if kind == schema.BIGINT:
         return to_bigint(value)
+    if kind == schema.DECIMAL:
+        return to_decimal(value, notes)
+    if kind == schema.BOOL:
+        return to_bool(value)
     if kind == schema.DATE:
         return to_date(value)
     if kind == schema.TIMESTAMP:
@@ -332,19 +355,22 @@ def coerce_record(
     flat = _flatten(record, fields)
     typed: dict[str, Any] = {}
     taken: dict[str, str] = {}  # column -> key that fills it
+    notes: list[str] = []
     for name, value in flat.items():
         kind = fields.get(name)
         if kind is not None:
-            notes: list[str] = []
             try:
                 typed[name] = coerce_value(value, kind, site_zone, notes)
             except Exception as error:  # any failure stays with this one field
                 typed[name] = None
                 message = str(error) if isinstance(error, CoercionError) else repr(error)
                 issues.append(context.issue(name, value, message))
+                notes.clear()
                 continue
-            for note in notes:
-                issues.append(context.issue(name, value, note, stored="stored as converted"))
+            if notes:
+                for note in notes:
+                    issues.append(context.issue(name, value, note, stored="stored as converted"))
+                notes.clear()
             taken[name] = name
             continue
         column = _undeclared_column(name)
@@ -407,11 +433,29 @@ def _undeclared_column(key: str) -> str | None:
     return column or None
 
 
+_NESTED: dict[int, tuple[dict[str, str], frozenset[str]]] = {}
+
+
+def _nested(fields: dict[str, str]) -> frozenset[str]:
+    """The names of the objects `fields` types field by field (`company_address`)."""
+    found = _NESTED.get(id(fields))
+    if found is None or found[0] is not fields:
+        # `x` is one when a declared field starts with `x__`
+        prefixes = frozenset(
+            name[:at] for name in fields for at in range(len(name) - 1) if name[at : at + 2] == "__"
+        )
+        found = _NESTED[id(fields)] = (fields, prefixes)
+    return found[1]
+
+
 def _flatten(record: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
     """One level of `parent__child` flattening for objects the contract types field by field."""
+    nested = _nested(fields)
+    if not nested:
+        return record
     flat: dict[str, Any] = {}
     for name, value in record.items():
-        if isinstance(value, dict) and any(f.startswith(f"{name}__") for f in fields):
+        if isinstance(value, dict) and name in nested:
             for child_name, child_value in value.items():
                 flat[f"{name}__{child_name}"] = child_value
         else:

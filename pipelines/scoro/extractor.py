@@ -26,7 +26,9 @@ import copy
 import hashlib
 import json
 import logging
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +37,7 @@ from zoneinfo import ZoneInfo
 import dlt
 
 from pipelines.scoro import schema
+from pipelines.scoro.batches import Batches
 from pipelines.scoro.client import (
     PagingKnowledge,
     ScoroClient,
@@ -44,7 +47,7 @@ from pipelines.scoro.coerce import IssueContext, LoadIssue, to_timestamp
 from pipelines.scoro.envelope import AuthenticationError, DailyLimitExhausted
 from pipelines.scoro.rows import RecordRows, RowBuilder, column_hints, typed_key
 from pipelines.scoro.run import ModuleFailure, SyncRun
-from pipelines.scoro.views import Viewer
+from pipelines.scoro.views import Viewer, ViewOutcome, cancel, collect
 
 logger = logging.getLogger("scoro_warehouse.source")
 
@@ -54,6 +57,8 @@ LISTED_IDS_TABLE = "_scoro_listed_ids"
 MAX_VIEW_RETRIES = 5
 # a modified_date this far past the sync's start is a wrong date, not a skewed clock
 FUTURE_TOLERANCE = timedelta(hours=1)
+# listed pages whose views may be in flight while the rows of an earlier page are built
+VIEW_LOOKAHEAD_PAGES = 1
 
 
 def _fingerprint(record: dict[str, Any]) -> str:
@@ -70,6 +75,16 @@ class Listed:
     record: dict[str, Any]
     key: Any
     seen: str  # "fingerprint|modified" as kept in `recent`
+
+
+@dataclass
+class _Page:
+    """A listed page whose views are in flight."""
+
+    number: int
+    changed: list[Listed]
+    issues: list[LoadIssue]
+    views: list[Future[ViewOutcome] | None]
 
 
 class ModuleExtractor:
@@ -96,6 +111,7 @@ class ModuleExtractor:
         self.tenant = client.credentials.company_account_id
         self.rows = RowBuilder(spec, self.tenant, run.started_at, site_zone)
         self.viewer = Viewer(client, spec, self.rows.key_type, view_failure_limit)
+        self.batches = Batches()
         self.flagged = run.mirror.flagged.get(spec.table, set())
         # None when the file was not read (sync() always reads it)
         self.known = run.mirror.keys.get(spec.table) if run.mirror.keys else None
@@ -155,6 +171,9 @@ class ModuleExtractor:
         listed: set[Any] = set()
         knowledge = self._knowledge()
         page_number = start_page
+        # pages whose views are in flight: the next page's views run while this one's rows
+        # are built
+        queue: deque[_Page] = deque()
         try:
             pages = self.client.list_pages(
                 self.spec.module,
@@ -164,48 +183,62 @@ class ModuleExtractor:
                 start_page=start_page,
                 max_pages=self.max_pages,
             )
-            for page_number, records in pages:
-                changed: list[Listed] = []
-                issues: list[LoadIssue] = []
-                for position, record in enumerate(records):
-                    item = self._listed(record, page_number, position, issues, listed, recent)
-                    if item is None:
-                        continue
-                    modified = self._modified(item.record)
-                    if modified is not None and modified > self.run.started_at + FUTURE_TOLERANCE:
-                        issues.append(self._future_issue(item.key, item.record))
-                    elif modified is not None and (newest is None or modified > newest):
-                        newest = modified
-                    relisted = item.key in self.flagged and not _is_deleted(item.record)
-                    retry = str(item.key) in pending
-                    # a record the mirror lacks (missed by an earlier listing whose pages
-                    # shifted, say) is fetched however old it is
-                    missing = self.known is not None and item.key not in self.known
-                    forced = relisted or retry or missing
-                    if since and modified and modified < since and not forced:
-                        continue  # unchanged since the last sync
-                    if recent.get(str(item.key)) == item.seen and not forced:
-                        continue
-                    changed.append(item)
-                yield from self._rows_for(changed, recent, pending, issues)
-                state["resume"] = {
-                    "since": since.isoformat() if since else None,
-                    "page": page_number + 1,
-                }
-                if self.viewer.breaker.open:
-                    raise ModuleFailed(self.viewer.breaker.reason)
+            try:
+                for page_number, records in pages:
+                    changed: list[Listed] = []
+                    issues: list[LoadIssue] = []
+                    for position, record in enumerate(records):
+                        item = self._listed(record, page_number, position, issues, listed, recent)
+                        if item is None:
+                            continue
+                        modified = self._modified(item.record)
+                        if (
+                            modified is not None
+                            and modified > self.run.started_at + FUTURE_TOLERANCE
+                        ):
+                            issues.append(self._future_issue(item.key, item.record))
+                        elif modified is not None and (newest is None or modified > newest):
+                            newest = modified
+                        relisted = item.key in self.flagged and not _is_deleted(item.record)
+                        retry = str(item.key) in pending
+                        # a record the mirror lacks (missed by an earlier listing whose pages
+                        # shifted, say) is fetched however old it is
+                        missing = self.known is not None and item.key not in self.known
+                        forced = relisted or retry or missing
+                        if since and modified and modified < since and not forced:
+                            continue  # unchanged since the last sync
+                        if recent.get(str(item.key)) == item.seen and not forced:
+                            continue
+                        changed.append(item)
+                    keys = [item.key if self._needs_view(item.record) else None for item in changed]
+                    queue.append(_Page(page_number, changed, issues, self.viewer.submit(keys)))
+                    while len(queue) > VIEW_LOOKAHEAD_PAGES:
+                        yield from self._finish(queue.popleft(), state, since, recent, pending)
+            except (AuthenticationError, ServerUnreachable, DailyLimitExhausted, ModuleFailed):
+                raise
+            except Exception:
+                # the listing failed: what it listed before is still loaded
+                while queue:
+                    yield from self._finish(queue.popleft(), state, since, recent, pending)
+                raise
+            while queue:
+                yield from self._finish(queue.popleft(), state, since, recent, pending)
             yield from self._retry_pending_views(pending, listed, recent)
         except DailyLimitExhausted as error:
+            _cancel(queue)
             self.run.stopped_by_daily_limit = error.reset_seconds or 0.0
             logger.warning(
                 "%s: daily request limit reached at page %s; state kept, the next sync resumes",
                 self.spec.module,
                 page_number,
             )
+            yield from self.batches.flush()
             return
         except (AuthenticationError, ServerUnreachable):
+            _cancel(queue)
             raise  # nothing can be synced: the run stops
         except Exception as error:  # this module stops; the others go on
+            _cancel(queue)
             state.pop("resume", None)
             message = str(error) or repr(error)
             if self.spec.module not in message:
@@ -213,6 +246,7 @@ class ModuleExtractor:
             logger.error("%s", message)
             logger.debug("module %s failed", self.spec.module, exc_info=True)
             self.run.failures.append(ModuleFailure(self.spec.module, message))
+            yield from self.batches.flush()
             return
         state.pop("resume", None)
         self._remember(knowledge)
@@ -222,6 +256,7 @@ class ModuleExtractor:
             state["cursor"] = newest.isoformat()
         if self.spec.incremental and newest is not None:
             _trim(recent, newest - self.lookback)
+        yield from self.batches.flush()
         if self._sweeps():
             yield self._listed_ids_row(listed)
 
@@ -318,18 +353,20 @@ class ModuleExtractor:
         return dlt.mark.with_hints([row], hints, create_table_variant=True)
 
     # ---- views and rows ---------------------------------------------------------------
-    def _rows_for(
+    def _finish(
         self,
-        changed: list[Listed],
+        page: _Page,
+        state: dict[str, Any],
+        since: datetime | None,
         recent: dict[str, str],
         pending: dict[str, int],
-        issues: list[LoadIssue],
     ) -> Iterator[Any]:
+        """The rows of one listed page, once its views are in; then the page is done: the
+        listing would resume after it."""
+        outcomes = collect(page.views)
         built: list[RecordRows] = []
-        outcomes = self.viewer.views(
-            [item.key if self._needs_view(item.record) else None for item in changed]
-        )
-        for item, outcome in zip(changed, outcomes, strict=True):
+        issues = page.issues
+        for item, outcome in zip(page.changed, outcomes, strict=True):
             record = item.record
             if outcome is not None and outcome.record is not None:
                 record = outcome.record
@@ -342,6 +379,12 @@ class ModuleExtractor:
             if outcome is None or not outcome.gone:
                 recent[str(item.key)] = item.seen
         yield from self._emit(built, issues)
+        state["resume"] = {
+            "since": since.isoformat() if since else None,
+            "page": page.number + 1,
+        }
+        if self.viewer.breaker.open:
+            raise ModuleFailed(self.viewer.breaker.reason)
 
     def _needs_view(self, record: dict[str, Any]) -> bool:
         # a deleted record has no view; its lines stay as last seen
@@ -399,23 +442,22 @@ class ModuleExtractor:
             raise ModuleFailed(self.viewer.breaker.reason)
 
     def _emit(self, built: list[RecordRows], issues: list[LoadIssue]) -> Iterator[Any]:
-        tables: dict[str, list[dict[str, Any]]] = {}
+        """Adds the rows to this module's batches (handed to dlt as Arrow tables once big
+        enough), and yields the load issues."""
         for rows in built:
             issues.extend(rows.issues)
             for table, table_rows in rows.tables.items():
-                tables.setdefault(table, []).extend(table_rows)
-        if tables.get(self.spec.table):
-            yield dlt.mark.with_hints(
-                tables.pop(self.spec.table), self.rows.parent_hints(), create_table_variant=True
-            )
-        for table, table_rows in tables.items():
-            placeholders = sum(1 for row in table_rows if row.get(schema.TOMBSTONE_COLUMN))
-            if placeholders:
-                self.run.placeholders[table] = self.run.placeholders.get(table, 0) + placeholders
-            if table_rows:
-                yield dlt.mark.with_hints(
-                    table_rows, self.rows.child_hints(table), create_table_variant=True
-                )
+                if not table_rows:
+                    continue
+                if table == self.spec.table:
+                    self.batches.add(table, table_rows, self.rows.parent_hints())
+                    continue
+                placeholders = sum(1 for row in table_rows if row.get(schema.TOMBSTONE_COLUMN))
+                if placeholders:
+                    self.run.placeholders[table] = (
+                        self.run.placeholders.get(table, 0) + placeholders
+                    )
+                self.batches.add(table, table_rows, self.rows.child_hints(table))
         if issues:
             for issue in issues:
                 logger.warning("%s", issue)
@@ -436,6 +478,13 @@ class ModuleExtractor:
                 ),
                 create_table_variant=True,
             )
+        yield from self.batches.full()
+
+
+def _cancel(queue: deque[_Page]) -> None:
+    for page in queue:
+        cancel(page.views)
+    queue.clear()
 
 
 def _expected_pages(rows: int) -> int:

@@ -56,7 +56,6 @@ class ScoroPaginator(BasePaginator):
         key_of: Callable[[dict[str, Any]], Any],
         knowledge: PagingKnowledge,
         max_pages: int,
-        before_request: Callable[[], None],
     ) -> None:
         super().__init__()
         self.module = module
@@ -65,7 +64,6 @@ class ScoroPaginator(BasePaginator):
         self.knowledge = knowledge
         self.key_of = key_of
         self.max_pages = max_pages
-        self.before_request = before_request
         self.pages_read = 0
         self.seen: set[Any] = set()
         self.probing = False
@@ -138,5 +136,3 @@ class ScoroPaginator(BasePaginator):
 
     def update_request(self, request: Request) -> None:
         self._set(request)
-        if self._has_next_page:
-            self.before_request()

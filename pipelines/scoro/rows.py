@@ -104,6 +104,14 @@ class RowBuilder:
             **spec.fields,
         }
         self.children: dict[str, ChildTable] = {}
+        self._parent_hints: Any = None
+        self._child_hints: dict[str, Any] = {}
+        self._element_keys: dict[str, Any] = {}
+        self._reserved: dict[str, frozenset[str]] = {}
+        # columns of the module's table no undeclared key may fill
+        self.parent_reserved = frozenset(
+            {schema.TENANT_COLUMN, schema.SYNCED_AT_COLUMN, *spec.derived, *spec.children}
+        )
         for child in spec.children.values():
             self._register(child, (child,))
 
@@ -130,8 +138,30 @@ class RowBuilder:
         return typed_key(record.get(self.spec.primary_key), self.key_type)
 
     def _element_key(self, child: schema.ChildSpec) -> Any:
-        kind = self._element_key_type(child)
-        return lambda values: typed_key(values.get(child.key), kind)
+        found = self._element_keys.get(child.table)
+        if found is None:
+            kind = self._element_key_type(child)
+            found = self._element_keys[child.table] = lambda values: typed_key(
+                values.get(child.key), kind
+            )
+        return found
+
+    def _reserved_in(self, child: schema.ChildSpec) -> frozenset[str]:
+        """Columns of a child table no undeclared key may fill."""
+        found = self._reserved.get(child.table)
+        if found is None:
+            table = self.children[child.table]
+            found = self._reserved[child.table] = frozenset(
+                {
+                    schema.TENANT_COLUMN,
+                    schema.SYNCED_AT_COLUMN,
+                    schema.CHILD_INDEX_COLUMN,
+                    schema.TOMBSTONE_COLUMN,
+                    *table.key_columns,
+                    *child.children,
+                }
+            ) - {child.key}
+        return found
 
     # ---- rows -------------------------------------------------------------------------
     def build(self, record: dict[str, Any], key: Any) -> RecordRows:
@@ -144,16 +174,13 @@ class RowBuilder:
             carried[name] = read_elements(value, child, name, self._element_key(child))
         derived = self._derive(fields)
         context = IssueContext(self.spec.module, self.spec.table, record_id)
-        reserved = frozenset(
-            {schema.TENANT_COLUMN, schema.SYNCED_AT_COLUMN, *self.spec.derived, *self.spec.children}
-        )
         row = coerce_record(
             fields,
             self.parent_fields,
             context=context,
             site_zone=self.site_zone,
             issues=out.issues,
-            reserved=reserved,
+            reserved=self.parent_reserved,
         )
         row[self.spec.primary_key] = key  # typed once; "002" and 2 are one record
         row.update(derived)
@@ -196,16 +223,7 @@ class RowBuilder:
         rows = out.tables.setdefault(child.table, [])
         for rejected in elements.rejected:
             out.issues.append(self._rejected_issue(child.table, record_id, rejected))
-        reserved = frozenset(
-            {
-                schema.TENANT_COLUMN,
-                schema.SYNCED_AT_COLUMN,
-                schema.CHILD_INDEX_COLUMN,
-                schema.TOMBSTONE_COLUMN,
-                *table.key_columns,
-                *child.children,
-            }
-        ) - {child.key}
+        reserved = self._reserved_in(child)
         key_of = self._element_key(child)
         inner_counts = dict.fromkeys(child.children, 0)
         added = 0
@@ -278,6 +296,17 @@ class RowBuilder:
 
     # ---- hints ------------------------------------------------------------------------
     def parent_hints(self) -> Any:
+        if self._parent_hints is None:
+            self._parent_hints = self._make_parent_hints()
+        return self._parent_hints
+
+    def child_hints(self, table_name: str) -> Any:
+        hints = self._child_hints.get(table_name)
+        if hints is None:
+            hints = self._child_hints[table_name] = self._make_child_hints(table_name)
+        return hints
+
+    def _make_parent_hints(self) -> Any:
         return dlt.mark.make_hints(
             table_name=self.spec.table,
             write_disposition="merge",
@@ -286,7 +315,7 @@ class RowBuilder:
             columns=column_hints(self.parent_fields, self.spec.derived),
         )
 
-    def child_hints(self, table_name: str) -> Any:
+    def _make_child_hints(self, table_name: str) -> Any:
         table = self.children[table_name]
         extra = dict(table.key_types)
         columns = column_hints(table.spec.fields, extra)

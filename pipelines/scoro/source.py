@@ -15,6 +15,7 @@ from pipelines.scoro import schema
 from pipelines.scoro.client import ScoroClient, ScoroCredentials
 from pipelines.scoro.extractor import ISSUES_TABLE, ModuleExtractor, issues_resource_hints
 from pipelines.scoro.run import SyncRun
+from pipelines.scoro.transport import Responder
 
 
 def module_names() -> list[str]:
@@ -40,6 +41,7 @@ def build_resources(
     backoff_factor: float = 0.5,
     max_pages: int | None = None,
     view_failure_limit: int = 3,
+    responder: Responder | None = None,
 ) -> list[DltResource]:
     client = ScoroClient(
         credentials,
@@ -49,6 +51,7 @@ def build_resources(
         max_attempts=max_attempts,
         max_retry_wait=max_retry_wait,
         backoff_factor=backoff_factor,
+        responder=responder,
     )
     run.client = client
     site_zone = ZoneInfo(site_timezone)
@@ -115,9 +118,11 @@ def scoro(
     max_pages: int | None = None,
     view_failure_limit: int = 3,
     run: Any = None,
+    responder: Any = None,
 ) -> list[DltResource]:
     """Every Scoro module of one account. Settings come from the arguments or from dlt's
-    config (`[sources.scoro]` in .dlt/config.toml / secrets.toml, or `SOURCES__SCORO__*`)."""
+    config (`[sources.scoro]` in .dlt/config.toml / secrets.toml, or `SOURCES__SCORO__*`).
+    `responder` answers requests in this process instead of over HTTP (transport.py)."""
     credentials = ScoroCredentials(
         base_url=base_url, api_key=api_key, company_account_id=str(company_account_id)
     )
@@ -136,4 +141,5 @@ def scoro(
         backoff_factor=backoff_factor,
         max_pages=max_pages,
         view_failure_limit=view_failure_limit,
+        responder=responder,
     )

@@ -93,6 +93,16 @@ class SyncResult:
         return "\n".join(lines)
 
 
+def _keep_dlt_columns() -> None:
+    """Rows reach dlt as Arrow tables (batches.py); dlt adds its load id and row id to them as
+    it does to Python rows, so raw tables keep their `_dlt_load_id` and `_dlt_id` columns
+    (NOT NULL in mirrors made before)."""
+    for option in ("add_dlt_id", "add_dlt_load_id"):
+        key = f"normalize.parquet_normalizer.{option}"
+        if dlt.config.get(key) is None:
+            dlt.config[key] = True
+
+
 def sync(
     duckdb_path: str | Path,
     *,
@@ -110,6 +120,7 @@ def sync(
     """
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    _keep_dlt_columns()
     run = SyncRun()
     tenant = str(company_account_id or dlt.config.get("sources.scoro.company_account_id") or "")
     if not tenant:
@@ -142,6 +153,7 @@ def sync(
     try:
         pipeline.run(source, loader_file_format=target.loader_file_format)
     except PipelineStepFailed as error:
+        _close_client(run)
         holder = target.lock_holder(error)
         if error.step != "load" or holder is False:
             raise _explain(error, pipeline, target) from error
@@ -149,6 +161,8 @@ def sync(
         if wait is None:
             raise target.locked(holder or None) from error
         target.guarded(pipeline.load)
+    finally:
+        _close_client(run)
 
     trace = pipeline.last_trace
     if trace is not None and trace.last_normalize_info is not None:
@@ -175,6 +189,11 @@ def sync(
             exit_code=4,
         )
     return result
+
+
+def _close_client(run: SyncRun) -> None:
+    if run.client is not None:
+        run.client.close()
 
 
 def _refused(failure: ModuleFailure) -> bool:

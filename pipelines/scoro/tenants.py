@@ -19,12 +19,16 @@ from typing import Any
 import dlt
 from dlt.common.runtime.collector import LogCollector
 from dlt.common.versioned_state import decompress_state
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from pipelines.scoro.sqlconnection import Connection
 
 logger = logging.getLogger("scoro_warehouse.sync")
 
 RAW_DATASET = "scoro_raw"
+# DuckDB's memory while the loader merges a package (its default is 80 % of the machine's);
+# past it DuckDB spills to disk, so a first load of a million lines stays in bounds
+LOAD_MEMORY_LIMIT = "1GB"
 
 
 def _slug(tenant: str) -> str:
@@ -73,7 +77,9 @@ def pipeline_for(duckdb_path: Path, tenant: str) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=pipeline_name(tenant),
         pipelines_dir=str(pipelines_dir),
-        destination=dlt.destinations.duckdb(str(duckdb_path)),
+        destination=dlt.destinations.duckdb(
+            DuckDbCredentials(str(duckdb_path), global_config={"memory_limit": LOAD_MEMORY_LIMIT})
+        ),
         dataset_name=RAW_DATASET,
         progress=TenantProgress(tenant),
     )

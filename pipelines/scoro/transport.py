@@ -11,14 +11,17 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import math
+import queue
 import socket
 import threading
 import zlib
 from collections.abc import Callable
 from typing import Any
 
+import urllib3
 import urllib3.exceptions
 from dlt.sources.helpers.requests import Client
 from dlt.sources.helpers.requests.retry import retry_if_exception_type, retry_if_predicate
@@ -41,12 +44,47 @@ RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 _CHUNK = 64 * 1024
 
 
+class _Readers:
+    """Daemon threads that send requests and read answers, reused from one request to the
+    next (starting a thread per request costs more than an answer from a fast server). A
+    thread is added whenever none is idle, so no request ever waits for another; one left
+    reading an abandoned, trickled answer never holds up the process's exit."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def run(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            start = self._idle == 0
+            if not start:
+                self._idle -= 1
+        self._jobs.put(job)
+        if start:
+            threading.Thread(target=self._serve, name="scoro-http", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            self._jobs.get()()
+            with self._lock:
+                self._idle += 1
+
+
+_READERS = _Readers()
+
+
 class DeadlineAdapter(HTTPAdapter):
     """Sends a request and reads its whole body within `total_timeout` seconds."""
 
     def __init__(self, total_timeout: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.total_timeout = total_timeout
+
+    def transmit(self, request: PreparedRequest, timeout: Any = None, **kwargs: Any) -> Response:
+        """Sends the request and returns as soon as the status line and headers are in (the
+        body is read by `send`, under the deadline)."""
+        return HTTPAdapter.send(self, request, stream=True, timeout=timeout, **kwargs)
 
     def send(
         self, request: PreparedRequest, stream: bool = False, timeout: Any = None, **kwargs: Any
@@ -57,7 +95,7 @@ class DeadlineAdapter(HTTPAdapter):
 
         def work() -> None:
             try:
-                response = HTTPAdapter.send(self, request, stream=True, timeout=timeout, **kwargs)
+                response = self.transmit(request, timeout=timeout, **kwargs)
                 result["response"] = response
                 _read_body(response, abandoned)
             except BaseException as error:  # handed to the caller's thread
@@ -67,8 +105,7 @@ class DeadlineAdapter(HTTPAdapter):
 
         # the reader runs in its own thread so that the caller can stop waiting for it at the
         # deadline, whatever the socket does (a trickled status line or body)
-        worker = threading.Thread(target=work, name="scoro-http", daemon=True)
-        worker.start()
+        _READERS.run(work)
         if not done.wait(self.total_timeout):
             abandoned.set()
             response = result.get("response")
@@ -81,6 +118,39 @@ class DeadlineAdapter(HTTPAdapter):
         if "error" in result:
             raise result["error"]
         return result["response"]
+
+
+# A function that answers one request in this process: (method, path with query, body) ->
+# (status, headers, body, cut). `cut`: the server sends half the body and closes.
+Responder = Callable[[str, str, bytes], tuple[int, dict[str, str], bytes, bool]]
+
+
+class InProcessAdapter(DeadlineAdapter):
+    """Hands each request to a server function in this process instead of a socket. The answer
+    comes back as a urllib3 response over the bytes, so everything after the socket (deadline,
+    body reading and decoding, retries, envelope checks) runs exactly as over HTTP."""
+
+    def __init__(self, responder: Responder, total_timeout: float, **kwargs: Any) -> None:
+        super().__init__(total_timeout, **kwargs)
+        self.responder = responder
+
+    def transmit(self, request: PreparedRequest, timeout: Any = None, **kwargs: Any) -> Response:
+        body = request.body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        status, headers, content, cut = self.responder(str(request.method), request.path_url, body)
+        sent = content[: len(content) // 2] if cut else content
+        raw = urllib3.HTTPResponse(
+            body=io.BytesIO(sent),
+            headers={"Content-Length": str(len(content)), **headers},
+            status=status,
+            preload_content=False,
+            decode_content=False,
+            enforce_content_length=True,
+            request_method=request.method,
+            request_url=request.url,
+        )
+        return self.build_response(request, raw)
 
 
 def _discard(response: Response) -> None:
@@ -195,12 +265,19 @@ class RetryingClient(Client):
         max_wait: float,
         total_timeout: float,
         on_retry: Callable[[str], None] | None = None,
+        responder: Responder | None = None,
+        before_attempt: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self._before_attempt = before_attempt
         self._rate_limited_attempts = rate_limited_attempts
         self._max_wait = max_wait
-        self._adapter = DeadlineAdapter(total_timeout, pool_maxsize=50)
+        self._adapter: DeadlineAdapter = (
+            InProcessAdapter(responder, total_timeout)
+            if responder is not None
+            else DeadlineAdapter(total_timeout, pool_maxsize=50)
+        )
         self._on_retry = on_retry
 
     @staticmethod
@@ -291,6 +368,8 @@ class RetryingClient(Client):
             ),
             stop=self._stop,
             before_sleep=self._log_retry,
+            # every attempt on the wire, a retry too, takes its place in the client's pace
+            before=(lambda state: self._before_attempt()) if self._before_attempt else None,
             reraise=True,
             retry_error_callback=lambda state: state.outcome.result(),
         )

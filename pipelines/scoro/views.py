@@ -5,7 +5,7 @@ the module's views keep failing."""
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,22 @@ from pipelines.scoro import schema
 from pipelines.scoro.client import ScoroClient, ServerUnreachable
 from pipelines.scoro.envelope import AuthenticationError, DailyLimitExhausted, NotFound
 from pipelines.scoro.rows import typed_key
+
+
+def collect(futures: list[Future[ViewOutcome] | None]) -> list[ViewOutcome | None]:
+    """The outcomes of started views, in order; the first error stops the collection and
+    cancels the views not started yet."""
+    try:
+        return [None if future is None else future.result() for future in futures]
+    except BaseException:
+        cancel(futures)
+        raise
+
+
+def cancel(futures: list[Future[ViewOutcome] | None]) -> None:
+    for future in futures:
+        if future is not None:
+            future.cancel()
 
 
 class ViewBreaker:
@@ -62,12 +78,15 @@ class Viewer:
         self.key_type = key_type
         self.breaker = ViewBreaker(spec.module, failure_limit)
 
+    def submit(self, keys: list[Any]) -> list[Future[ViewOutcome] | None]:
+        """Starts the views of `keys` on the client's workers (None where the key is None: no
+        view wanted); the caller collects the outcomes while it does other work."""
+        pool = self.client.view_pool()
+        return [None if key is None else pool.submit(self.view, key) for key in keys]
+
     def views(self, keys: list[Any]) -> list[ViewOutcome | None]:
         """The outcome for each key (None where the key is None: no view wanted)."""
-        if not any(key is not None for key in keys):
-            return [None] * len(keys)
-        with ThreadPoolExecutor(max_workers=self.client.max_workers) as pool:
-            return list(pool.map(lambda key: None if key is None else self.view(key), keys))
+        return collect(self.submit(keys))
 
     def view(self, key: Any) -> ViewOutcome:
         if self.breaker.open:

@@ -8,6 +8,8 @@ from datetime import date
 from pipelines.simulator import shapes
 from pipelines.simulator.server import DEFAULT_TENANTS, Simulator
 
+DEFAULT_RATE_LIMIT = 50.0
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The simulator's flags; `scoro-warehouse simulate` takes the same ones."""
@@ -27,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rate-limit",
         type=float,
-        default=50.0,
-        help="requests per second per apiKey before HTTP 429 (50)",
+        default=None,
+        help=f"requests per second per apiKey before HTTP 429 ({DEFAULT_RATE_LIMIT:g})",
     )
     parser.add_argument(
         "--daily-limit", type=int, default=None, help="requests per day per apiKey (none)"
@@ -75,7 +77,9 @@ def simulator_from(args: argparse.Namespace) -> Simulator:
         scale=args.scale,
         seed=args.seed,
         tenants=tenants_from(args.tenant),
-        rate_limit_per_second=args.rate_limit,
+        rate_limit_per_second=(
+            args.rate_limit if args.rate_limit is not None else DEFAULT_RATE_LIMIT
+        ),
         daily_limit=args.daily_limit,
         site_timezone=args.timezone,
         as_of=args.as_of,

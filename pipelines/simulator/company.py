@@ -345,13 +345,23 @@ class Company:
     # ---- mutations -----------------------------------------------------------------------
 
     def mutate(
-        self, changed: int = 5, added: int = 3, deleted: int = 2, seed: int = 7
+        self,
+        changed: int = 5,
+        added: int = 3,
+        deleted: int = 2,
+        seed: int = 7,
+        modules: tuple[str, ...] | list[str] | None = None,
     ) -> dict[str, dict[str, list[Any]]]:
-        """Change, add and delete records now; returns their ids per module."""
+        """Change, add and delete records now, in each of ``modules`` (default: contacts,
+        products, projects, invoices, bills and receipts); returns their ids per module.
+        Documents a changed receipt pays change too."""
+        unknown = sorted(set(modules or ()) - set(MUTATED))
+        if unknown:
+            raise ValueError(f"cannot mutate {', '.join(unknown)}; modules: {', '.join(MUTATED)}")
         with self._lock:
             run = _Mutation(self, random.Random(mix(self.agency.seed, seed, self._mutations)))
             self._mutations += 1
-            run.apply(changed, added, deleted)
+            run.apply(changed, added, deleted, tuple(modules or MUTATED))
             self._version += 1
             return run.result
 
@@ -421,14 +431,20 @@ class _Mutation:
         }
         self.touched: dict[str, set[int]] = defaultdict(set)
 
-    def apply(self, changed: int, added: int, deleted: int) -> None:
+    def apply(
+        self, changed: int, added: int, deleted: int, modules: tuple[str, ...] = MUTATED
+    ) -> None:
         for module in MUTATED[:-1]:
+            if module not in modules:
+                continue
             for _ in range(changed):
                 self._one(module, "changed", self._change)
             for _ in range(deleted):
                 self._one(module, "deleted", self._delete)
             for _ in range(added):
                 self._add(module)
+        if "receipts" not in modules:
+            return
         for _ in range(changed):
             self._one("receipts", "changed", self._change_receipt)
         for _ in range(deleted):

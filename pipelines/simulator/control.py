@@ -129,7 +129,8 @@ class Faults:
 
 
 class Stats:
-    """Log of data requests: counts by (module, action) and the ids asked for by view."""
+    """Log of data requests: counts by (module, action), the ids asked for by view, answers by
+    status, records listed per module, and when the first and last OK answer went out."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -139,12 +140,28 @@ class Stats:
         with self._lock:
             self._counts: Counter[tuple[str, str]] = Counter()
             self._views: dict[str, list[Any]] = {}
+            self._statuses: Counter[int] = Counter()
+            self._listed: Counter[str] = Counter()
+            self._first_ok: float | None = None
+            self._last_ok: float | None = None
 
     def record(self, module: str, action: str, record_id: Any = None) -> None:
         with self._lock:
             self._counts[(module, action)] += 1
             if action == "view":
                 self._views.setdefault(module, []).append(_as_id(record_id))
+
+    def answered(self, module: str, status: int, listed: int | None = None) -> None:
+        """One data request answered with `status` (`listed` records, for a list call)."""
+        now = time.monotonic()
+        with self._lock:
+            self._statuses[status] += 1
+            if listed is not None:
+                self._listed[module] += listed
+            if status == 200:
+                if self._first_ok is None:
+                    self._first_ok = now
+                self._last_ok = now
 
     def count(self, module: str | None = None, action: str | None = None) -> int:
         with self._lock:
@@ -164,6 +181,12 @@ class Stats:
                 "total": sum(self._counts.values()),
                 "counts": {f"{m}/{a}": n for (m, a), n in sorted(self._counts.items())},
                 "view_ids": {m: list(ids) for m, ids in self._views.items()},
+                "statuses": {str(k): n for k, n in sorted(self._statuses.items())},
+                "listed": dict(sorted(self._listed.items())),
+                # from the first to the last OK answer
+                "ok_seconds": (
+                    self._last_ok - self._first_ok if self._first_ok is not None else 0.0
+                ),
             }
 
 

@@ -12,6 +12,7 @@ import contextlib
 import json
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,22 @@ _FAULT_MESSAGES = {
     500: "Internal server error",
     503: "Service temporarily unavailable",
 }
+
+
+@dataclass
+class Answer:
+    """One response: status, headers, JSON body; ``truncate``: send half the body under the
+    full Content-Length, then close (a connection cut mid-answer)."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    truncate: bool = False
+
+
+def _answer(status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Answer:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return Answer(status, dict(headers or {}), body)
 
 
 class ApiError(Exception):
@@ -162,6 +179,52 @@ class Simulator:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    # ---- one request, whatever carries it ------------------------------------------------
+
+    def respond(self, method: str, target: str, raw: bytes) -> Answer:
+        """The answer to one request (``target`` is the path with its query): status, headers
+        and body. The HTTP handler sends it over a socket; an in-process transport hands it
+        to its client directly. Faults, rate limits and the request log apply alike."""
+        url = urlsplit(target)
+        path = url.path.rstrip("/")
+        if path.startswith("/_sim/"):
+            try:
+                return _answer(200, _envelope(self.handle_control(method, path, raw, url.query)))
+            except ApiError as err:
+                return _answer(err.status, _error(err.status, str(err)))
+            except (ValueError, TypeError) as err:
+                return _answer(400, _error(400, str(err)))
+        parts = path.strip("/").split("/")
+        if len(parts) not in (4, 5) or parts[:2] != ["api", "v2"] or method != "POST":
+            return _answer(404, _error(404, f"Unknown path {path}"))
+        module, action = parts[2], parts[3]
+        record_id = parts[4] if len(parts) == 5 else None
+        self.stats.record(module, action, record_id)
+        # every data response carries the caller's rate-limit headers
+        _, budget = self.limiter.hit(_api_key(raw), spend=False)
+        if module not in MODULES:
+            return _answer(404, _error(404, f"Unknown module {module}"), budget)
+        if action not in ("list", "view") or (action == "view") != (record_id is not None):
+            return _answer(404, _error(404, f"Unknown action {action} for {module}"), budget)
+        decision = self.faults.take()
+        if decision.status is not None:
+            if decision.status == 429:
+                budget.update({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"})
+            message = _FAULT_MESSAGES.get(decision.status, "Simulated fault")
+            self.stats.answered(module, decision.status)
+            return _answer(decision.status, _error(decision.status, message), budget)
+        if decision.delay:
+            time.sleep(decision.delay)
+        try:
+            data, headers = self.handle_data(module, action, record_id, raw)
+        except ApiError as err:
+            self.stats.answered(module, err.status)
+            return _answer(err.status, _error(err.status, str(err)), err.headers or budget)
+        self.stats.answered(module, 200, len(data) if action == "list" else None)
+        answer = _answer(200, _envelope(data), headers)
+        answer.truncate = decision.truncate
+        return answer
+
     # ---- data requests -----------------------------------------------------------------
 
     def handle_data(
@@ -226,7 +289,13 @@ class Simulator:
         body = json.loads(raw or b"{}") if method == "POST" else {}
         params = {k: v[-1] for k, v in parse_qs(query).items()}
         if path == "/_sim/health":
-            return {"tenants": list(self.tenants), "as_of": self.as_of.isoformat()}
+            tenant = params.get("tenant")
+            company = self.company(tenant if tenant in self._companies else None)
+            return {
+                "tenants": list(self.tenants),
+                "as_of": self.as_of.isoformat(),
+                "counts": {module: company.count(module) for module in company.modules},
+            }
         if path == "/_sim/open_items":
             tenant = params.get("tenant") or params.get("company_account_id")
             if tenant is not None and tenant not in self._companies:
@@ -253,7 +322,11 @@ class Simulator:
             }
         if path == "/_sim/mutate" and method == "POST":
             company = self.company(body.get("company_account_id"))
-            args = {k: int(body[k]) for k in ("changed", "added", "deleted", "seed") if k in body}
+            args: dict[str, Any] = {
+                k: int(body[k]) for k in ("changed", "added", "deleted", "seed") if k in body
+            }
+            if body.get("modules"):
+                args["modules"] = [str(m) for m in body["modules"]]
             return company.mutate(**args)
         if path == "/_sim/purge" and method == "POST":
             company = self.company(body.get("company_account_id"))
@@ -342,67 +415,16 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _route(self, method: str) -> None:
-        url = urlsplit(self.path)
-        path = url.path.rstrip("/")
-        raw = self._read()
-        if path.startswith("/_sim/"):
-            try:
-                answer = self.sim.handle_control(method, path, raw, url.query)
-                self._send(200, _envelope(answer))
-            except ApiError as err:
-                self._send(err.status, _error(err.status, str(err)))
-            except (ValueError, TypeError) as err:
-                self._send(400, _error(400, str(err)))
-            return
-        parts = path.strip("/").split("/")
-        if len(parts) not in (4, 5) or parts[:2] != ["api", "v2"] or method != "POST":
-            self._send(404, _error(404, f"Unknown path {path}"))
-            return
-        module, action = parts[2], parts[3]
-        record_id = parts[4] if len(parts) == 5 else None
-        self.sim.stats.record(module, action, record_id)
-        # every data response carries the caller's rate-limit headers
-        _, budget = self.sim.limiter.hit(_api_key(raw), spend=False)
-        if module not in MODULES:
-            self._send(404, _error(404, f"Unknown module {module}"), budget)
-            return
-        if action not in ("list", "view") or (action == "view") != (record_id is not None):
-            self._send(404, _error(404, f"Unknown action {action} for {module}"), budget)
-            return
-        decision = self.sim.faults.take()
-        if decision.status is not None:
-            if decision.status == 429:
-                budget.update({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"})
-            message = _FAULT_MESSAGES.get(decision.status, "Simulated fault")
-            self._send(decision.status, _error(decision.status, message), budget)
-            return
-        if decision.delay:
-            time.sleep(decision.delay)
-        try:
-            data, headers = self.sim.handle_data(module, action, record_id, raw)
-        except ApiError as err:
-            self._send(err.status, _error(err.status, str(err)), err.headers or budget)
-            return
-        self._send(200, _envelope(data), headers, truncate=decision.truncate)
-
-    def _send(
-        self,
-        status: int,
-        payload: dict[str, Any],
-        headers: dict[str, str] | None = None,
-        *,
-        truncate: bool = False,
-    ) -> None:
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        self.send_response(status)
+        answer = self.sim.respond(method, self.path, self._read())
+        self.send_response(answer.status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
+        self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if truncate:
-            self.wfile.write(body[: len(body) // 2])
+        if answer.truncate:
+            self.wfile.write(answer.body[: len(answer.body) // 2])
             self.wfile.flush()
             self.close_connection = True
             return
-        self.wfile.write(body)
+        self.wfile.write(answer.body)

@@ -59,6 +59,7 @@ def mix(*parts: int) -> int:
 
 @cache
 def tag(name: str) -> int:
+    """The hash of a name the code spells (a module, a purpose): a few dozen, cached."""
     return zlib.crc32(name.encode())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +36,8 @@ class Encoder:
         self.shapes = shapes
 
     def variant(self, module: str, key: Any) -> int:
-        return mix(self.seed, tag("fmt:" + module), tag(str(key))) % 60
+        # the key's hash is not cached: one entry per record would grow with the company
+        return mix(self.seed, tag("fmt:" + module), zlib.crc32(str(key).encode())) % 60
 
     def sends(self, module: str, key: str) -> bool:
         """Whether records of ``module`` carry ``key`` under the current switches."""

@@ -14,10 +14,10 @@ with
 entries as (
     select
         {{ entry_key }},
-        sum(case when posting_type = 'debit' then amount else 0 end) as debit_amount,
-        sum(case when posting_type = 'credit' then amount else 0 end) as credit_amount,
-        sum(case when posting_type = 'debit' then amount_base else 0 end) as debit_amount_base,
-        sum(case when posting_type = 'credit' then amount_base else 0 end) as credit_amount_base
+        sum(case when posting_type = 'Debit' then amount else 0 end) as debit_amount,
+        sum(case when posting_type = 'Credit' then amount else 0 end) as credit_amount,
+        sum(case when posting_type = 'Debit' then amount_base else 0 end) as debit_amount_base,
+        sum(case when posting_type = 'Credit' then amount_base else 0 end) as credit_amount_base
     from {{ model }}
     group by {{ entry_key }}
 )

@@ -55,6 +55,24 @@ def sync_into(path: Path, simulator: Simulator, tenant: str = TENANT, **settings
     )
 
 
+# The session's shared company and what is built from it: with pytest-xdist (`make test` runs
+# `-n auto --dist loadgroup`), every test that needs them runs in one worker, so the sync and
+# the dbt build happen once, while the other workers run the tests with servers of their own.
+# (Only speed depends on it: a worker that needs them anyway builds its own.) The last three
+# fetch `built_warehouse` with `request.getfixturevalue`, which pytest cannot see ahead.
+SHARED_FIXTURES = frozenset(
+    {"shared_simulator", "synced_warehouse", "dbt_build", "built_warehouse"}
+    | {"docs_warehouse", "readme_warehouse", "warehouse"}
+)
+SHARED_GROUP = "shared-warehouse"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group(SHARED_GROUP))
+
+
 @pytest.fixture
 def simulator() -> Iterator[Simulator]:
     """A fresh company per test, for tests that change it."""

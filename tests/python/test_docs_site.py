@@ -117,8 +117,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 # render_erd.py gives each line an id: fk:<model>.<column>-><model>.<column> for a relationships
 # test, ref:<model>.<path>-><model>.<column> for a reference by property name.
 EDGE_ID = re.compile(r"^(fk|ref):([^.]+)\.(.+)->([^.]+)\.([^.]+)$")
-# A reference by name must point into the right id space: most values resolve. (Not all: a
-# document may name a record deleted in Scoro, which the unified object leaves out.)
+# A reference by name must point into the right id space: most values resolve. (The objects keep
+# deleted records, so customer, vendor and account references resolve in full:
+# test_vocabulary.py checks those exactly.)
 MIN_RESOLVED_SHARE = 0.5
 
 

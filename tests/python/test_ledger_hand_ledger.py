@@ -740,11 +740,14 @@ def test_ar_ap_and_prepayment_liability_at_the_as_of_date(hand_ledger) -> None:
     assert -_balance(hand_ledger, "unallocated_receipts") == D("300.00")
     ageing = _map(
         hand_ledger,
-        "select document_id, ageing_bucket from accounting.ar_ageing where tenant_id = ?",
+        "select cast(document_id as bigint), ageing_bucket from accounting.ar_ageing"
+        " where tenant_id = ?",
     )
     assert ageing == {5: "1-30", 6: "1-30", 10: "31-60", 11: "current"}
     assert _map(
-        hand_ledger, "select document_id, amount_due from accounting.ap_ageing where tenant_id = ?"
+        hand_ledger,
+        "select cast(document_id as bigint), amount_due from accounting.ap_ageing"
+        " where tenant_id = ?",
     ) == {
         20: 480,
         23: 200,

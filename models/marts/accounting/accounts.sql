@@ -13,13 +13,7 @@ final as (
     select
         cast(accounts.account_id as {{ dbt.type_string() }}) as id,
         cast(accounts.name as {{ dbt.type_string() }}) as name,
-        cast(
-            case accounts.classification
-                when 'income_statement' then 'incomestatement'
-                when 'balance_sheet' then 'balancesheet'
-            end
-            as {{ dbt.type_string() }}
-        ) as type,
+        cast(accounts.classification as {{ dbt.type_string() }}) as type,
         cast(accounts.is_active and not accounts.is_deleted as {{ dbt.type_boolean() }}) as active,
         cast(accounts.account_type as {{ dbt.type_string() }}) as category,
         cast(accounts.currency as {{ dbt.type_string() }}) as currency,

@@ -1,4 +1,4 @@
--- One row per Scoro credit invoice (an invoice that names the invoices it credits), amounts positive, deleted excluded.
+-- One row per Scoro credit invoice (an invoice naming the invoices it credits), amounts positive; deleted: Void.
 with
 
 invoices as (
@@ -50,8 +50,7 @@ credit_invoices as (
         -(coalesce(invoices.sum, 0) + coalesce(invoices.vat_sum, 0)) as total_amount
     from invoices
     where
-        not invoices.is_deleted
-        and exists (
+        exists (
             select 1
             from credited_invoices
             where
@@ -84,9 +83,11 @@ lines as (
         line_accounts.invoice_id,
         line_accounts.id as line_id,
         line_accounts.product_id,
+        line_accounts.finance_object_id,
+        line_accounts.finance_object_name,
         coalesce(line_accounts.product_name, line_accounts.catalogue_product_name) as product_name,
         coalesce(line_accounts.comment, line_accounts.product_name) as description,
-        -line_accounts.sum as line_total,
+        -line_accounts.sum as line_sum,
         -(line_accounts.amount * coalesce(line_accounts.amount2, 1)) as quantity,
         line_accounts.price as unit_price,
         line_accounts.sum
@@ -104,27 +105,15 @@ lines as (
     where not coalesce(line_accounts.is_internal, false)
 ),
 
+-- The lines as invoices.lineItems has them (the same struct, plus taxAmount), amounts positive.
 line_lists as (
     select
         tenant_id,
         invoice_id,
         count(*) as line_count,
-        sum(line_total) as lines_total,
+        sum(line_sum) as lines_total,
         sum(discount_amount) as lines_discount,
-        {{ unified_list_agg(unified_struct({
-            'id': 'cast(line_id as ' ~ dbt.type_string() ~ ')',
-            'description': 'description',
-            'productId': 'cast(product_id as ' ~ dbt.type_string() ~ ')',
-            'productName': 'product_name',
-            'quantity': 'cast(quantity as ' ~ accounting_money_type() ~ ')',
-            'unitPrice': 'cast(unit_price as ' ~ accounting_money_type() ~ ')',
-            'discountAmount': 'cast(discount_amount as ' ~ accounting_money_type() ~ ')',
-            'taxCode': 'tax_code',
-            'taxAmount': 'cast(tax_amount as ' ~ accounting_money_type() ~ ')',
-            'totalPrice': 'cast(line_total as ' ~ accounting_money_type() ~ ')',
-            'accountName': 'account_name',
-            'accountNumber': 'account_number',
-        }), 'line_id') }} as line_items
+        {{ unified_list_agg(accounting_line_item(tax_amount='tax_amount'), 'line_id') }} as line_items
     from lines
     group by tenant_id, invoice_id
 ),
@@ -162,7 +151,10 @@ refund_lists as (
         sum(case when credit_uses.allocation_type = 'receipt_row' then credit_uses.used_amount else 0 end)
             as refunded_amount,
         {{ unified_list_agg(unified_struct({
-            'type': "case when credit_uses.allocation_type = 'credit_allocation' then 'Invoice' else 'Refund' end",
+            'accountName': 'cast(credit_uses.receipt_account_name as ' ~ dbt.type_string() ~ ')',
+            'amount': 'cast(credit_uses.used_amount as ' ~ accounting_money_type() ~ ')',
+            'currency': 'cast(' ~ accounting_currency('credit_invoices.currency') ~ ' as ' ~ dbt.type_string() ~ ')',
+            'paidOnDate': unified_iso_date('credit_uses.allocation_date'),
             'paymentId': "case when credit_uses.allocation_type = 'credit_allocation' then "
                 ~ "cast(credit_uses.counter_document_id as " ~ dbt.type_string() ~ ") else "
                 ~ dbt.concat([
@@ -170,10 +162,8 @@ refund_lists as (
                     "'-'",
                     'cast(credit_uses.receipt_row_id as ' ~ dbt.type_string() ~ ')',
                 ]) ~ " end",
-            'paidOnDate': unified_iso_date('credit_uses.allocation_date'),
-            'amount': 'cast(credit_uses.used_amount as ' ~ accounting_money_type() ~ ')',
-            'currency': accounting_currency('credit_invoices.currency'),
-            'accountName': 'credit_uses.receipt_account_name',
+            'type': 'cast(case when credit_uses.allocation_type = ' ~ "'credit_allocation'"
+                ~ " then 'Invoice' else 'Refund' end as " ~ dbt.type_string() ~ ')',
         }), 'credit_uses.allocation_date, credit_uses.allocation_id') }} as allocations
     from credit_uses
     inner join credit_invoices
@@ -187,8 +177,11 @@ credit_amounts as (
     select
         credit_invoices.*,
         coalesce(refund_lists.refunded_amount, 0) as refunded_amount,
-        -- the credit not yet used (allocated to invoices or refunded): −(its open item)
-        coalesce(-open_items.open_amount, credit_invoices.total_amount) as remaining_credit,
+        -- the credit not yet used (allocated to invoices or refunded): −(its open item); none when deleted
+        case
+            when credit_invoices.is_deleted then 0
+            else coalesce(-open_items.open_amount, credit_invoices.total_amount)
+        end as remaining_credit,
         open_items.settled_on as allocated_on,
         coalesce(line_lists.lines_discount, 0)
         + case
@@ -221,20 +214,23 @@ final as (
     select
         cast(credit_amounts.id as {{ dbt.type_string() }}) as id,
         cast(credit_amounts.description as {{ dbt.type_string() }}) as note,
-        cast(coalesce(status_map.unified_status, 'Unknown') as {{ dbt.type_string() }}) as status,
+        -- a deleted credit note is void
+        cast(
+            case when credit_amounts.is_deleted then 'Void' else coalesce(status_map.unified_status, 'Unknown') end
+            as {{ dbt.type_string() }}
+        ) as status,
         cast({{ accounting_currency('credit_amounts.currency') }} as {{ dbt.type_string() }}) as currency,
         cast(credit_amounts.sub_total as {{ accounting_money_type() }}) as "subTotal",
         {{ unified_iso_date('credit_amounts.date') }} as "issueDate",
-        {{ unified_to_json(unified_empty_list('credit_amounts.line_items')) }} as "lineItems",
+        {{ unified_empty_list('credit_amounts.line_items') }} as "lineItems",
         {{ unified_struct({
             'id': 'cast(coalesce(credit_amounts.company_id, credit_amounts.person_id) as '
                 ~ dbt.type_string() ~ ')',
             'customerName': 'coalesce(credit_amounts.company_name, credit_amounts.person_name)',
         }) }} as "customerRef",
         cast(credit_amounts.total_amount as {{ accounting_money_type() }}) as "totalAmount",
-        -- the rate as written, without the trailing zeros of its exact decimal type
-        trim(trailing '.' from trim(trailing '0' from cast(credit_amounts.currency_rate as {{ dbt.type_string() }})))
-            as "currencyRate",
+        -- an exact decimal, as invoices."currencyRate" and bills."currencyRate" (the schema says string)
+        cast(credit_amounts.currency_rate as {{ accounting_money_type() }}) as "currencyRate",
         {{ unified_iso_timestamp('credit_amounts.modified_date') }} as "modifiedDate",
         cast(credit_amounts.total_discount as {{ accounting_money_type() }}) as "totalDiscount",
         cast(credit_amounts.total_tax_amount as {{ accounting_money_type() }}) as "totalTaxAmount",
@@ -242,11 +238,12 @@ final as (
         cast(credit_amounts.remaining_credit as {{ accounting_money_type() }}) as "remainingCredit",
         cast(credit_amounts.no_text as {{ dbt.type_string() }}) as "creditNoteNumber",
         cast(credit_amounts.discount as {{ accounting_money_type() }}) as "discountPercentage",
-        {{ unified_to_json(unified_empty_list('credit_amounts.allocations')) }} as "paymentAllocations",
+        {{ unified_empty_list('credit_amounts.allocations') }} as "paymentAllocations",
         -- beyond the documented properties
         cast(credit_amounts.tenant_id as {{ dbt.type_string() }}) as tenant_id,
         {{ unified_empty_list('credit_amounts.credited_invoice_ids') }} as "creditedInvoiceIds",
-        {{ unified_iso_timestamp('credit_amounts.created_date') }} as "createdAt"
+        {{ unified_iso_timestamp('credit_amounts.created_date') }} as "createdAt",
+        cast(credit_amounts.is_deleted as {{ dbt.type_boolean() }}) as hg_deleted
     from credit_amounts
     left join status_map
         on

@@ -1,4 +1,4 @@
--- One row per Scoro contact that is a client (company or person), deleted contacts excluded.
+-- One row per Scoro contact that is a client or that a sales document names; deleted contacts kept (hg_deleted).
 with
 
 contacts as (
@@ -33,15 +33,111 @@ open_items as (
     select * from {{ ref('int_scoro__document_open_items') }}
 ),
 
+invoices as (
+    select * from {{ ref('stg_scoro__invoices') }}
+),
+
+prepayments as (
+    select * from {{ ref('stg_scoro__prepayments') }}
+),
+
+projects as (
+    select * from {{ ref('stg_scoro__projects') }}
+),
+
+-- The customer every invoice, credit invoice, prepayment and project names (any contact, client or
+-- not, deleted or not), with the name the document gives it.
+document_customers as (
+    select
+        tenant_id,
+        coalesce(company_id, person_id) as contact_id,
+        coalesce(company_name, person_name) as customer_name
+    from invoices
+    union all
+    select
+        tenant_id,
+        coalesce(company_id, person_id) as contact_id,
+        coalesce(company_name, person_name) as customer_name
+    from prepayments
+    union all
+    select
+        tenant_id,
+        company_id as contact_id,
+        company_name as customer_name
+    from projects
+),
+
+named_customers as (
+    select
+        tenant_id,
+        contact_id,
+        max(customer_name) as customer_name
+    from document_customers
+    where contact_id is not null and contact_id > 0
+    group by tenant_id, contact_id
+),
+
+-- Every client, and every contact a document names as its customer, deleted ones included: a
+-- customer deleted in Scoro keeps what its documents still owe, so no open AR drops out.
 clients as (
     select
-        contacts.*,
+        contacts.tenant_id,
+        contacts.contact_id,
+        contacts.comments,
+        contacts.manager_id,
+        contacts.lastname,
+        contacts.name,
+        contacts.contact_type,
+        contacts.client_profile_id,
+        contacts.created_date,
+        contacts.modified_date,
+        contacts.vatno,
+        contacts.id_code,
+        contacts.is_supplier,
+        contacts.is_deleted,
         coalesce(
             contacts.search_name,
             trim({{ dbt.concat(["contacts.name", "' '", "coalesce(contacts.lastname, '')"]) }})
         ) as display_name
     from contacts
-    where contacts.is_client and not contacts.is_deleted
+    where
+        contacts.is_client
+        or exists (
+            select 1
+            from named_customers
+            where
+                named_customers.tenant_id = contacts.tenant_id
+                and named_customers.contact_id = contacts.contact_id
+        )
+
+    union all
+
+    -- a customer a document names that the mirror never saw (deleted in Scoro before the first
+    -- sync): a row from the document, flagged deleted
+    select
+        named_customers.tenant_id,
+        named_customers.contact_id,
+        cast(null as {{ dbt.type_string() }}) as comments,
+        cast(null as {{ dbt.type_bigint() }}) as manager_id,
+        cast(null as {{ dbt.type_string() }}) as lastname,
+        named_customers.customer_name as name,
+        cast(null as {{ dbt.type_string() }}) as contact_type,
+        cast(null as {{ dbt.type_bigint() }}) as client_profile_id,
+        cast(null as {{ dbt.type_timestamp() }}) as created_date,
+        cast(null as {{ dbt.type_timestamp() }}) as modified_date,
+        cast(null as {{ dbt.type_string() }}) as vatno,
+        cast(null as {{ dbt.type_string() }}) as id_code,
+        cast(null as {{ dbt.type_boolean() }}) as is_supplier,
+        true as is_deleted,
+        named_customers.customer_name as display_name
+    from named_customers
+    where not exists (
+        select 1
+        from contacts
+        where
+            contacts.tenant_id = named_customers.tenant_id
+            and contacts.contact_id = named_customers.contact_id
+    )
 ),
 
 address_lists as (
@@ -189,6 +285,7 @@ final as (
         cast(client_profiles.payment_type as {{ dbt.type_string() }}) as "paymentMethod",
         {{ unified_typed_null('struct("id" varchar, "name" varchar)') }} as "parentReference",
         -- beyond the documented properties
+        cast(clients.is_deleted as {{ dbt.type_boolean() }}) as hg_deleted,
         cast(clients.vatno as {{ dbt.type_string() }}) as "taxNumber",
         cast(clients.id_code as {{ dbt.type_string() }}) as "registrationNumber",
         cast(clients.is_supplier as {{ dbt.type_boolean() }}) as "isSupplier"

@@ -1,4 +1,4 @@
--- One row per Scoro sales invoice that credits no other invoice (those are credit_notes), deleted invoices excluded.
+-- One row per Scoro sales invoice that credits no other invoice (those are credit_notes), deleted ones kept as Void.
 with
 
 invoices as (
@@ -45,13 +45,12 @@ status_map as (
     select * from {{ ref('scoro_status_map') }}
 ),
 
--- Invoices that are not credit invoices (a credit invoice names the invoices it credits), not deleted.
+-- Invoices that are not credit invoices (a credit invoice names the invoices it credits), deleted ones included.
 sales_invoices as (
     select invoices.*
     from invoices
     where
-        not invoices.is_deleted
-        and not exists (
+        not exists (
             select 1
             from credited_invoices
             where
@@ -86,8 +85,9 @@ lines as (
         line_accounts.account_name,
         line_accounts.account_number
     from line_accounts
-    -- internal cost lines are not part of the invoice (Scoro leaves them out of its sums)
-    where not line_accounts.is_deleted and not coalesce(line_accounts.is_internal, false)
+    -- internal cost lines are not part of the invoice (Scoro leaves them out of its sums); a deleted
+    -- invoice keeps the lines last seen
+    where not coalesce(line_accounts.is_internal, false)
 ),
 
 line_items as (
@@ -103,7 +103,7 @@ line_items as (
 ),
 
 custom_field_lists as (
-    {{ accounting_custom_field_lists('invoice_custom_fields', 'invoice_id', live_only=true) }}
+    {{ accounting_custom_field_lists('invoice_custom_fields', 'invoice_id') }}
 ),
 
 -- The customer's first e-mail address (Scoro means of contact of type email).
@@ -130,13 +130,16 @@ invoice_amounts as (
         coalesce(sales_invoices.company_id, sales_invoices.person_id) as customer_id,
         coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0) as total_amount,
         -- what settled the invoice, from the open-item allocation model: money received, prepayments
-        -- set off, credit invoices allocated to it
+        -- set off, credit invoices allocated to it; a deleted invoice (not in it) owes nothing
         coalesce(open_items.paid_amount, 0) as paid_amount,
         coalesce(open_items.setoff_amount, 0) as setoff_amount,
         coalesce(open_items.credited_amount, 0) as credited_amount,
-        coalesce(
-            open_items.open_amount, coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
-        ) as amount_due,
+        case
+            when sales_invoices.is_deleted then 0
+            else coalesce(
+                open_items.open_amount, coalesce(sales_invoices.sum, 0) + coalesce(sales_invoices.vat_sum, 0)
+            )
+        end as amount_due,
         open_items.settled_on as paid_date,
         coalesce(line_items.lines_discount, 0)
         + case when line_items.line_count > 0 then line_items.lines_sum - sales_invoices.sum else 0 end
@@ -162,7 +165,11 @@ invoice_amounts as (
 final as (
     select
         cast(invoice_amounts.id as {{ dbt.type_string() }}) as id,
-        cast(coalesce(status_map.unified_status, 'Unknown') as {{ dbt.type_string() }}) as status,
+        -- a deleted invoice is void
+        cast(
+            case when invoice_amounts.is_deleted then 'Void' else coalesce(status_map.unified_status, 'Unknown') end
+            as {{ dbt.type_string() }}
+        ) as status,
         case
             when
                 coalesce(
@@ -222,7 +229,8 @@ final as (
         cast(invoice_amounts.paid_amount as {{ accounting_money_type() }}) as "paidAmount",
         cast(invoice_amounts.currency_rate as {{ accounting_money_type() }}) as "currencyRate",
         cast(invoice_amounts.project_id as {{ dbt.type_string() }}) as "projectId",
-        cast(invoice_amounts.credited_amount as {{ accounting_money_type() }}) as "creditedAmount"
+        cast(invoice_amounts.credited_amount as {{ accounting_money_type() }}) as "creditedAmount",
+        cast(invoice_amounts.is_deleted as {{ dbt.type_boolean() }}) as hg_deleted
     from invoice_amounts
     left join vat_codes
         on

@@ -70,7 +70,7 @@ entry_lines as (
             'description': 'description',
             'locationId': 'cast(null as ' ~ dbt.type_string() ~ ')',
             'locationName': 'cast(null as ' ~ dbt.type_string() ~ ')',
-            'postingType': "case posting_type when 'debit' then 'Debit' when 'credit' then 'Credit' end",
+            'postingType': 'posting_type',
             'projectId': 'cast(project_id as ' ~ dbt.type_string() ~ ')',
             'projectName': 'project_name',
             'taxCode': 'vat_code',
@@ -178,7 +178,9 @@ final as (
         -- beyond the documented properties
         cast(entry_headers.transaction_type as {{ dbt.type_string() }}) as "transactionType",
         cast(entry_headers.document_type as {{ dbt.type_string() }}) as "documentType",
-        cast(entry_headers.document_id as {{ dbt.type_string() }}) as "documentId"
+        cast(entry_headers.document_id as {{ dbt.type_string() }}) as "documentId",
+        -- the ledger posts nothing for deleted documents and payments: no entry is of a deleted record
+        cast(false as {{ dbt.type_boolean() }}) as hg_deleted
     from entry_headers
     inner join entry_lines
         on

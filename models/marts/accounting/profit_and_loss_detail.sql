@@ -67,7 +67,7 @@ income_statement_lines as (
         finance_objects.name as finance_object_name,
         -- natural sign: income and other income credit-positive, expenses debit-positive
         case
-            when general_ledger.account_normal_balance = 'credit' then -general_ledger.signed_amount_base
+            when general_ledger.account_normal_balance = 'Credit' then -general_ledger.signed_amount_base
             else general_ledger.signed_amount_base
         end as natural_amount
     from general_ledger
@@ -88,7 +88,10 @@ income_statement_lines as (
         on
             general_ledger.tenant_id = finance_objects.tenant_id
             and general_ledger.finance_object_id = finance_objects.finance_object_id
-    where general_ledger.account_classification = 'income_statement'
+    -- the year-end close is not a result of the year: it moves the result to retained earnings
+    where
+        general_ledger.account_classification = 'incomestatement'
+        and general_ledger.document_type <> 'year_end_close'
 ),
 
 final as (
@@ -132,7 +135,9 @@ final as (
         cast(tenant_id as {{ dbt.type_string() }}) as tenant_id,
         cast(journal_entry_id as {{ dbt.type_string() }}) as journal_entry_id,
         cast(account_id as {{ dbt.type_string() }}) as account_id,
-        cast(base_currency as {{ dbt.type_string() }}) as currency
+        cast(base_currency as {{ dbt.type_string() }}) as currency,
+        -- the ledger posts nothing for deleted documents and payments: no line is of a deleted record
+        cast(false as {{ dbt.type_boolean() }}) as hg_deleted
     from income_statement_lines
 )
 

@@ -70,7 +70,7 @@ final as (
         cast(null as {{ dbt.type_string() }}) as "departmentName",
         -- beyond the documented properties
         cast(projects.tenant_id as {{ dbt.type_string() }}) as tenant_id,
-        cast(projects.status as {{ dbt.type_string() }}) as status,
+        cast(projects.status as {{ dbt.type_string() }}) as "scoroStatus",
         cast(projects.manager_id as {{ dbt.type_string() }}) as "ownerId"
     from projects
     left join custom_field_lists

@@ -1,4 +1,4 @@
--- One row per Scoro contact that is a supplier, deleted contacts kept with hg_deleted = true.
+-- One row per Scoro contact that is a supplier or that a bill names, deleted contacts kept with hg_deleted = true.
 with
 
 contacts as (
@@ -21,10 +21,79 @@ open_items as (
     select * from {{ ref('int_scoro__document_open_items') }}
 ),
 
+bills as (
+    select * from {{ ref('stg_scoro__bills') }}
+),
+
+-- The vendor every bill names (any contact, supplier or not, deleted or not), with the bill's name for it.
+named_vendors as (
+    select
+        tenant_id,
+        coalesce(company_id, person_id) as contact_id,
+        max(coalesce(company_name, person_name)) as vendor_name
+    from bills
+    where coalesce(company_id, person_id) > 0
+    group by tenant_id, coalesce(company_id, person_id)
+),
+
+-- Every supplier, and every contact a bill names, deleted ones included: a vendor deleted in Scoro
+-- keeps what its bills still owe, so no open AP drops out.
 suppliers as (
-    select contacts.*
+    select
+        contacts.tenant_id,
+        contacts.contact_id,
+        contacts.search_name,
+        contacts.name,
+        contacts.lastname,
+        contacts.contact_type,
+        contacts.client_profile_id,
+        contacts.created_date,
+        contacts.modified_date,
+        contacts.id_code,
+        contacts.vatno,
+        contacts.cat_name,
+        contacts.bankaccount,
+        contacts.is_client,
+        contacts.is_deleted
     from contacts
-    where contacts.is_supplier
+    where
+        contacts.is_supplier
+        or exists (
+            select 1
+            from named_vendors
+            where
+                named_vendors.tenant_id = contacts.tenant_id
+                and named_vendors.contact_id = contacts.contact_id
+        )
+
+    union all
+
+    -- a vendor a bill names that the mirror never saw (deleted in Scoro before the first sync): a
+    -- row from the bill, flagged deleted
+    select
+        named_vendors.tenant_id,
+        named_vendors.contact_id,
+        named_vendors.vendor_name as search_name,
+        named_vendors.vendor_name as name,
+        cast(null as {{ dbt.type_string() }}) as lastname,
+        cast(null as {{ dbt.type_string() }}) as contact_type,
+        cast(null as {{ dbt.type_bigint() }}) as client_profile_id,
+        cast(null as {{ dbt.type_timestamp() }}) as created_date,
+        cast(null as {{ dbt.type_timestamp() }}) as modified_date,
+        cast(null as {{ dbt.type_string() }}) as id_code,
+        cast(null as {{ dbt.type_string() }}) as vatno,
+        cast(null as {{ dbt.type_string() }}) as cat_name,
+        cast(null as {{ dbt.type_string() }}) as bankaccount,
+        cast(null as {{ dbt.type_boolean() }}) as is_client,
+        true as is_deleted
+    from named_vendors
+    where not exists (
+        select 1
+        from contacts
+        where
+            contacts.tenant_id = named_vendors.tenant_id
+            and contacts.contact_id = named_vendors.contact_id
+    )
 ),
 
 address_lists as (

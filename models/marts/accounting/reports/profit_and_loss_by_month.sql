@@ -7,7 +7,8 @@ general_ledger as (
 
 income_statement_lines as (
     select * from general_ledger
-    where account_classification = 'income_statement'
+    -- the year-end close moves the year's result to retained earnings; it is not a result of the month
+    where account_classification = 'incomestatement' and document_type <> 'year_end_close'
 ),
 
 monthly as (
@@ -19,8 +20,8 @@ monthly as (
         account_name,
         account_type,
         account_parent_name,
-        sum(case when posting_type = 'debit' then amount_base else 0 end) as debit_base,
-        sum(case when posting_type = 'credit' then amount_base else 0 end) as credit_base
+        sum(case when posting_type = 'Debit' then amount_base else 0 end) as debit_base,
+        sum(case when posting_type = 'Credit' then amount_base else 0 end) as credit_base
     from income_statement_lines
     group by 1, 2, 3, 4, 5, 6, 7
 ),
@@ -41,7 +42,7 @@ final as (
             when 'Other Expense' then 5
         end as section_order,
         account_parent_name,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('monthly.tenant_id') }} as base_currency,
         cast(debit_base as {{ accounting_base_money_type() }}) as debit_base,
         cast(credit_base as {{ accounting_base_money_type() }}) as credit_base,
         cast(

@@ -1,4 +1,5 @@
--- One row per tenant, account and month since the account's first posting: opening, debits, credits, closing.
+-- One row per tenant, account and month since the account's first posting: opening, debits, credits, closing;
+-- income-statement accounts restart each fiscal year (the year-end close is among the period's postings).
 with
 
 general_ledger as (
@@ -29,9 +30,11 @@ monthly_activity as (
         tenant_id,
         account_id,
         cast({{ dbt.date_trunc('month', 'transaction_date') }} as date) as period_month,
-        sum(case when posting_type = 'debit' then amount_base else 0 end) as period_debit_base,
-        sum(case when posting_type = 'credit' then amount_base else 0 end) as period_credit_base,
-        sum(signed_amount_base) as period_net_base
+        sum(case when posting_type = 'Debit' then amount_base else 0 end) as period_debit_base,
+        sum(case when posting_type = 'Credit' then amount_base else 0 end) as period_credit_base,
+        sum(signed_amount_base) as period_net_base,
+        sum(case when document_type = 'year_end_close' then signed_amount_base else 0 end)
+            as period_year_end_close_base
     from general_ledger
     group by tenant_id, account_id, {{ dbt.date_trunc('month', 'transaction_date') }}
 ),
@@ -79,6 +82,7 @@ balances as (
         coalesce(monthly_activity.period_debit_base, 0) as period_debit_base,
         coalesce(monthly_activity.period_credit_base, 0) as period_credit_base,
         coalesce(monthly_activity.period_net_base, 0) as period_net_base,
+        coalesce(monthly_activity.period_year_end_close_base, 0) as period_year_end_close_base,
         sum(coalesce(monthly_activity.period_net_base, 0)) over (
             partition by account_months.tenant_id, account_months.account_id
             order by account_months.period_month
@@ -103,7 +107,7 @@ final as (
         accounts.account_type,
         accounts.normal_balance as account_normal_balance,
         accounts.parent_name as account_parent_name,
-        '{{ var("scoro_base_currency") | upper }}' as base_currency,
+        {{ accounting_base_currency('balances.tenant_id') }} as base_currency,
         cast(balances.closing_balance_base - balances.period_net_base as {{ accounting_base_money_type() }})
             as opening_balance_base,
         cast(balances.period_debit_base as {{ accounting_base_money_type() }}) as period_debit_base,
@@ -117,7 +121,9 @@ final as (
         cast(
             case when balances.closing_balance_base < 0 then -balances.closing_balance_base else 0 end
             as {{ accounting_base_money_type() }}
-        ) as closing_credit_base
+        ) as closing_credit_base,
+        -- the part of the month's postings that is the year-end close (0 in other months)
+        cast(balances.period_year_end_close_base as {{ accounting_base_money_type() }}) as period_year_end_close_base
     from balances
     left join accounts
         on
