@@ -80,19 +80,22 @@ serve-docs: setup
 	@DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/dbt docs serve --no-browser --port $(DOCS_PORT) \
 		--target-path target
 
+# ruff, the portability check, then sqlfluff; one shell line, so that `make test` can run it
+# beside pytest.
+LINT = $(BIN)/ruff check . && $(BIN)/ruff format --check . \
+	&& $(BIN)/python scripts/check_portability.py \
+	&& $(BIN)/sqlfluff lint --processes 2 models tests macros
+
 lint: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/python scripts/check_portability.py
-	$(BIN)/sqlfluff lint --processes 2 models tests macros
+	$(LINT)
 
 # pytest in PYTEST_WORKERS processes (pytest-xdist; the tests of the session's shared warehouse
-# stay in one, see tests/python/conftest.py) while lint runs beside it; its output is shown
-# when it fails (and kept in logs/lint.log).
+# stay in one, see tests/python/conftest.py) while lint runs beside it in the background (no
+# sub-make); lint's output is kept in logs/lint.log and shown when it fails.
 PYTEST_WORKERS ?= auto
 test: setup system-deps
 	@mkdir -p logs
-	@$(MAKE) --no-print-directory lint > logs/lint.log 2>&1 & linting=$$!; \
+	@{ $(LINT); } > logs/lint.log 2>&1 & linting=$$!; \
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup; tested=$$?; \
 	wait $$linting; linted=$$?; \
 	if [ $$linted -ne 0 ]; then cat logs/lint.log; echo "make test: lint failed" >&2; fi; \
