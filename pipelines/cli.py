@@ -217,7 +217,11 @@ def parser() -> argparse.ArgumentParser:
         help="write the raw tables of a DuckDB file as parquet, for Spark (see README)",
     )
     export.add_argument(
-        "--duckdb", type=Path, default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB))
+        "--duckdb",
+        type=Path,
+        default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB)),
+        help="DuckDB file whose raw tables are written (default $SCORO_DUCKDB_PATH or "
+        "data/scoro.duckdb)",
     )
     export.add_argument("--to", type=Path, required=True, help="folder: one subfolder per table")
     export.set_defaults(handler=_export_parquet)
