@@ -128,6 +128,15 @@ def _modules(value: str) -> list[str]:
     return names
 
 
+def _add_duckdb_argument(command: argparse.ArgumentParser, use: str) -> None:
+    command.add_argument(
+        "--duckdb",
+        type=Path,
+        default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB)),
+        help=f"DuckDB file (default $SCORO_DUCKDB_PATH or data/scoro.duckdb); {use}",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="scoro-warehouse",
@@ -152,12 +161,8 @@ def parser() -> argparse.ArgumentParser:
     sync.add_argument("--base-url", help="e.g. https://yourcompany.scoro.com")
     sync.add_argument("--api-key", help="prefer SOURCES__SCORO__API_KEY or .dlt/secrets.toml")
     sync.add_argument("--company-account-id", help="the Scoro company_account_id (tenant)")
-    sync.add_argument(
-        "--duckdb",
-        type=Path,
-        default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB)),
-        help="DuckDB file (default $SCORO_DUCKDB_PATH or data/scoro.duckdb); with "
-        "--destination postgres, the pipeline's local folder goes beside it",
+    _add_duckdb_argument(
+        sync, "with --destination postgres, the pipeline's local folder goes beside it"
     )
     sync.add_argument(
         "--destination",
@@ -216,13 +221,7 @@ def parser() -> argparse.ArgumentParser:
         "export-parquet",
         help="write the raw tables of a DuckDB file as parquet, for Spark (see README)",
     )
-    export.add_argument(
-        "--duckdb",
-        type=Path,
-        default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB)),
-        help="DuckDB file whose raw tables are written (default $SCORO_DUCKDB_PATH or "
-        "data/scoro.duckdb)",
-    )
+    _add_duckdb_argument(export, "its raw tables are written")
     export.add_argument("--to", type=Path, required=True, help="folder: one subfolder per table")
     export.set_defaults(handler=_export_parquet)
 

@@ -98,8 +98,9 @@ class PostgresDestination:
     """A Postgres database through dlt's postgres destination: no file, no lock."""
 
     name = POSTGRES
-    # dlt's insert statements; parquet into Postgres needs an ADBC driver
-    loader_file_format = None
+    # dlt's insert statements, named: left to dlt, Arrow batches go in as CSV, whose COPY reads
+    # an empty string of a nullable column as null (FORCE_NULL); parquet needs an ADBC driver
+    loader_file_format = "insert_values"
 
     def __init__(self, duckdb_path: Path, credentials: Any = None) -> None:
         self.factory = dlt.destinations.postgres(credentials=credentials)

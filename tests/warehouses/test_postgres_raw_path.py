@@ -11,7 +11,19 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from hostile import HostileServer, document, line, sync, sync_process, viewed
+from hostile import (
+    DIE_AFTER_LOAD,
+    HostileServer,
+    document,
+    empty_invoice_2_and_drop_vat_code_4,
+    leave_a_package,
+    line,
+    lines_and_vat_codes,
+    pending_jobs,
+    sync,
+    sync_process,
+    viewed,
+)
 from postgres_mirror import pg_rows, pipeline_names, reader
 
 from mirror import differences
@@ -31,6 +43,16 @@ def ids(url: str, table: str, where: str = "true", key: str = "id") -> list:
 
 def local_folders(path: Path) -> list[Path]:
     return sorted(path.parent.glob(".postgres-*.dlt"))
+
+
+def five_invoices() -> HostileServer:
+    return HostileServer({"invoices": [document(i) for i in range(1, 6)]})
+
+
+def pg_sync_then_leave_a_package(server: HostileServer, url: str, path: Path) -> None:
+    """A complete sync into `url`, then one that dies as dlt starts normalizing invoice 6."""
+    assert pg_sync(server, url, path).code == 0
+    leave_a_package(server, path, "--destination", "postgres", env={CREDENTIALS: url})
 
 
 def test_an_emptied_child_list_is_cleared_in_the_same_load(
@@ -63,20 +85,11 @@ def test_a_kill_between_load_and_sweep_is_made_good_by_the_next_run(
     """The process dies right after dlt's load: the emptied lines are already gone (same load),
     and the sweep of the VAT code missing from the listing, loaded as a pending
     _scoro_listed_ids row, is applied by the next run, even one that does not list VAT codes."""
-    invoices = [document(i) for i in (1, 2, 3)]
-    views = {i: viewed(invoices[i - 1], lines=[line(i * 10), line(i * 10 + 1)]) for i in (1, 2, 3)}
-    codes = [{"vat_code_id": i, "vat_code": f"V{i}", "percent": "20"} for i in (1, 2, 3, 4)]
     path = tmp_path / "w.duckdb"
-    env = {CREDENTIALS: fresh_database}
-    with HostileServer(
-        {"invoices": invoices, "vatCodes": codes}, views={"invoices": views}
-    ) as server:
+    with lines_and_vat_codes() as server:
         assert pg_sync(server, fresh_database, path).code == 0
         assert len(pg_rows(fresh_database, "invoice_lines")) == 6
-        changed = document(2, modified="2024-03-02 10:00:00", description="lines removed")
-        server.records["invoices"][1] = changed
-        server.views["invoices"][2] = viewed(changed, lines=[])
-        server.records["vatCodes"] = codes[:3]
+        empty_invoice_2_and_drop_vat_code_4(server)
         died = sync_process(
             server,
             path,
@@ -84,13 +97,8 @@ def test_a_kill_between_load_and_sweep_is_made_good_by_the_next_run(
             "postgres",
             "--lookback-minutes",
             "0",
-            env=env,
-            driver="import os, dlt\n"
-            "_run = dlt.Pipeline.run\n"
-            "def run(self, *a, **k):\n"
-            "    info = _run(self, *a, **k)\n"
-            "    os._exit(9)\n"
-            "dlt.Pipeline.run = run\n",
+            env={CREDENTIALS: fresh_database},
+            driver=DIE_AFTER_LOAD,
         )
         assert died.code == 9, died.output
         (header,) = pg_rows(fresh_database, "invoices", "id = 2")
@@ -109,20 +117,9 @@ def test_a_package_a_killed_run_left_is_loaded_first(fresh_database: str, tmp_pa
     """A run dies as dlt starts normalizing: its extracted package stays in the database's
     local folder, and the next run loads it before anything else, on the database it was
     meant for."""
-    invoices = [document(i) for i in range(1, 6)]
     path = tmp_path / "w.duckdb"
-    with HostileServer({"invoices": invoices}) as server:
-        assert pg_sync(server, fresh_database, path).code == 0
-        server.records["invoices"].append(document(6, modified="2024-03-05 10:00:00"))
-        died = sync_process(
-            server,
-            path,
-            "--destination",
-            "postgres",
-            env={CREDENTIALS: fresh_database},
-            driver="import os, dlt\ndlt.Pipeline.normalize = lambda self, *a, **k: os._exit(9)\n",
-        )
-        assert died.code == 9, died.output
+    with five_invoices() as server:
+        pg_sync_then_leave_a_package(server, fresh_database, path)
         (folder,) = local_folders(path)
         assert [p for p in folder.rglob("*") if p.is_file() and "extracted" in p.parts]
         again = pg_sync(server, fresh_database, path)
@@ -137,25 +134,10 @@ def test_a_package_that_cannot_load_is_dropped_and_its_data_fetched_again(
 ) -> None:
     """The same package, unreadable: the next run names it, drops it (the cursors go back to
     the database's last completed load) and fetches its data again; nothing is lost."""
-    invoices = [document(i) for i in range(1, 6)]
     path = tmp_path / "w.duckdb"
-    with HostileServer({"invoices": invoices}) as server:
-        assert pg_sync(server, fresh_database, path).code == 0
-        server.records["invoices"].append(document(6, modified="2024-03-05 10:00:00"))
-        died = sync_process(
-            server,
-            path,
-            "--destination",
-            "postgres",
-            env={CREDENTIALS: fresh_database},
-            driver="import os, dlt\ndlt.Pipeline.normalize = lambda self, *a, **k: os._exit(9)\n",
-        )
-        assert died.code == 9, died.output
-        jobs = [
-            p
-            for p in tmp_path.rglob("*")
-            if p.is_file() and {"extracted", "new_jobs"} <= set(p.parts)
-        ]
+    with five_invoices() as server:
+        pg_sync_then_leave_a_package(server, fresh_database, path)
+        jobs = pending_jobs(tmp_path)
         assert jobs, "no pending package was left"
         for job in jobs:
             job.write_bytes(b"not a job file")
