@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_KEY := demo-api-key
 DEMO_TENANT := demo-agency
 
-.PHONY: setup system-deps warehouse-deps demo sync simulate build docs serve-docs test test-warehouses lint bench clean
+.PHONY: setup setup-warehouses system-deps warehouse-deps demo sync simulate build docs serve-docs test test-warehouses lint bench clean
 
 # pip's output goes to logs/setup.log; on failure its last lines are shown.
 $(BIN)/scoro-warehouse: pyproject.toml constraints.txt
@@ -40,6 +40,8 @@ $(VENV)/.warehouses: $(BIN)/scoro-warehouse pyproject.toml constraints.txt
 	@$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,postgres,spark]' > logs/setup-warehouses.log 2>&1 \
 		|| { tail -n 30 logs/setup-warehouses.log; echo "setup failed: full log in logs/setup-warehouses.log" >&2; exit 1; }
 	@touch $@
+
+setup-warehouses: $(VENV)/.warehouses
 
 # Debian's Postgres server binaries (the tests start a throwaway cluster on a port of their own;
 # Debian's default cluster is neither used nor needed) and Java 17+ for pyspark.
