@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_KEY := demo-api-key
 DEMO_TENANT := demo-agency
 
-.PHONY: setup system-deps demo sync simulate build docs serve-docs test lint bench clean
+.PHONY: setup setup-warehouses system-deps warehouse-deps demo sync simulate build docs serve-docs test test-warehouses lint bench clean
 
 # pip's output goes to logs/setup.log; on failure its last lines are shown.
 $(BIN)/scoro-warehouse: pyproject.toml constraints.txt
@@ -31,6 +31,33 @@ system-deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz chromium >/dev/null; \
 	fi
+
+# The warehouse extras (dbt-postgres, dbt-spark with pyspark, dlt's postgres extra), pinned;
+# pip's output goes to logs/setup-warehouses.log.
+$(VENV)/.warehouses: $(BIN)/scoro-warehouse pyproject.toml constraints.txt
+	@echo "setup: installing the warehouse extras into $(VENV) (pip's output: logs/setup-warehouses.log)"
+	@mkdir -p logs
+	@$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,postgres,spark]' > logs/setup-warehouses.log 2>&1 \
+		|| { tail -n 30 logs/setup-warehouses.log; echo "setup failed: full log in logs/setup-warehouses.log" >&2; exit 1; }
+	@touch $@
+
+setup-warehouses: $(VENV)/.warehouses
+
+# Debian's Postgres server binaries (the tests start a throwaway cluster on a port of their own;
+# Debian's default cluster is neither used nor needed) and Java 17+ for pyspark.
+warehouse-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			postgresql openjdk-17-jre-headless >/dev/null; \
+	fi
+
+# The same models on DuckDB, Postgres and Spark, compared to the cent, and the loader's Postgres
+# path against the simulator's truth and hostile servers (tests/warehouses/; tables and dbt's
+# logs in logs/warehouses/).
+test-warehouses: setup warehouse-deps $(VENV)/.warehouses
+	$(BIN)/pytest tests/warehouses -p no:cacheprovider
 
 # Quiet: one line per step and a summary; everything else in logs/demo.log.
 demo: setup system-deps
@@ -55,8 +82,10 @@ serve-docs: setup
 	@DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/dbt docs serve --no-browser --port $(DOCS_PORT) \
 		--target-path target
 
-# ruff, then sqlfluff; one shell line, so that `make test` can run it beside pytest.
+# ruff, the portability check, then sqlfluff; one shell line, so that `make test` can run it
+# beside pytest.
 LINT = $(BIN)/ruff check . && $(BIN)/ruff format --check . \
+	&& $(BIN)/python scripts/check_portability.py \
 	&& $(BIN)/sqlfluff lint --processes 2 models tests macros
 
 lint: setup

@@ -2,8 +2,10 @@
     accounting_id_list_elements(relation, key_columns, list_column): the body of a CTE with one row
     per element of a list of ids kept as JSON text (Scoro's invoice prepayment_id, quote_id,
     order_id: '[12, 13]', '["12"]', a bare '12', '[]' or null): the key columns, then
-    `element_id` (bigint; elements that are not whole numbers > 0 are left out). Lists are
-    warehouse-specific, so this dispatches; DuckDB and Postgres are implemented.
+    `element_id` (bigint; an element is kept when it is an optional sign and 1 to 18 digits, the
+    rule dbt.safe_cast follows on every engine, above 0; '12.0' or '0x1F' are left out). Lists
+    are warehouse-specific, so this dispatches: DuckDB and Postgres here, Spark in
+    portability/spark.sql.
 -#}
 {% macro accounting_id_list_elements(relation, key_columns, list_column) -%}
     {{ return(adapter.dispatch('accounting_id_list_elements')(relation, key_columns, list_column)) }}
@@ -20,7 +22,7 @@
     from (
         select
             {{ key_columns | join(', ') }},
-            try_cast(trim(cast(element as varchar), '" ') as bigint) as element_id
+            {{ dbt.safe_cast("trim(cast(element as varchar), '\" ')", 'bigint') }} as element_id
         from (
             select
                 {{ key_columns | join(', ') }},
@@ -45,9 +47,7 @@
     from (
         select
             {{ key_columns | join(', ') }},
-            case
-                when trim(both '" ' from element) ~ '^[0-9]+$' then cast(trim(both '" ' from element) as bigint)
-            end as element_id
+            {{ dbt.safe_cast("trim(both '\" ' from element)", 'bigint') }} as element_id
         from {{ relation }}
         cross join lateral jsonb_array_elements_text(
             case

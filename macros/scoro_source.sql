@@ -30,6 +30,7 @@
 
 {#- The adapter's type for a raw column type declared in _scoro__sources.yml. -#}
 {% macro scoro_raw_type(data_type) %}
+    {#- portability: exempt (maps declared type names to the adapter's) -#}
     {%- set types = {
         'text': dbt.type_string(),
         'bigint': dbt.type_bigint(),

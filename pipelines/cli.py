@@ -1,4 +1,5 @@
-"""scoro-warehouse: sync a Scoro account into DuckDB, or serve the simulator."""
+"""scoro-warehouse: sync a Scoro account into DuckDB (or Postgres), export its raw tables as
+parquet for Spark, or serve the simulator."""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ def _sync(args: argparse.Namespace) -> int:
         api_key=args.api_key,
         company_account_id=args.company_account_id,
         wait=args.wait,
+        destination=args.destination,
         **{k: v for k, v in settings.items() if v is not None},
     )
     print(result.summary())
@@ -67,6 +69,13 @@ def _sync(args: argparse.Namespace) -> int:
     if result.stopped_by_daily_limit is not None:
         return EXIT_DAILY_LIMIT
     return EXIT_OK
+
+
+def _export_parquet(args: argparse.Namespace) -> int:
+    from pipelines.scoro.parquet_export import export_parquet, summary
+
+    print(summary(export_parquet(args.duckdb, args.to), args.to))
+    return 0
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -119,6 +128,15 @@ def _modules(value: str) -> list[str]:
     return names
 
 
+def _add_duckdb_argument(command: argparse.ArgumentParser, use: str) -> None:
+    command.add_argument(
+        "--duckdb",
+        type=Path,
+        default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB)),
+        help=f"DuckDB file (default $SCORO_DUCKDB_PATH or data/scoro.duckdb); {use}",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="scoro-warehouse",
@@ -131,8 +149,9 @@ def parser() -> argparse.ArgumentParser:
 
     sync = commands.add_parser(
         "sync",
-        help="mirror every Scoro module into a DuckDB file",
-        description="Mirror every Scoro module of one account into a DuckDB file. Settings not "
+        help="mirror every Scoro module into a DuckDB file (or a Postgres database)",
+        description="Mirror every Scoro module of one account into a DuckDB file, or with "
+        "--destination postgres into a Postgres database. Settings not "
         "given as flags come from dlt's config: .dlt/config.toml, .dlt/secrets.toml "
         "([sources.scoro]) or SOURCES__SCORO__* environment variables (e.g. "
         "SOURCES__SCORO__MAX_ATTEMPTS).",
@@ -142,11 +161,16 @@ def parser() -> argparse.ArgumentParser:
     sync.add_argument("--base-url", help="e.g. https://yourcompany.scoro.com")
     sync.add_argument("--api-key", help="prefer SOURCES__SCORO__API_KEY or .dlt/secrets.toml")
     sync.add_argument("--company-account-id", help="the Scoro company_account_id (tenant)")
+    _add_duckdb_argument(
+        sync, "with --destination postgres, the pipeline's local folder goes beside it"
+    )
     sync.add_argument(
-        "--duckdb",
-        type=Path,
-        default=Path(os.environ.get("SCORO_DUCKDB_PATH", DEFAULT_DUCKDB)),
-        help="DuckDB file (default $SCORO_DUCKDB_PATH or data/scoro.duckdb)",
+        "--destination",
+        choices=("duckdb", "postgres"),
+        default="duckdb",
+        help="where the raw tables go (duckdb); postgres reads its credentials from dlt's "
+        "config: DESTINATION__POSTGRES__CREDENTIALS or [destination.postgres] in "
+        ".dlt/secrets.toml, and has no file lock (--wait does not apply)",
     )
     sync.add_argument("--site-timezone", help="zone of the site's zone-less datetimes (UTC)")
     sync.add_argument("--lookback-minutes", type=int, help="re-list window (60)")
@@ -192,6 +216,14 @@ def parser() -> argparse.ArgumentParser:
         f"SECONDS ({DEFAULT_WAIT_SECONDS:g} when no value is given) instead of failing",
     )
     sync.set_defaults(handler=_sync)
+
+    export = commands.add_parser(
+        "export-parquet",
+        help="write the raw tables of a DuckDB file as parquet, for Spark (see README)",
+    )
+    _add_duckdb_argument(export, "its raw tables are written")
+    export.add_argument("--to", type=Path, required=True, help="folder: one subfolder per table")
+    export.set_defaults(handler=_export_parquet)
 
     simulate = commands.add_parser(
         "simulate",
@@ -258,6 +290,25 @@ def _configure_logging() -> None:
     logging.getLogger("dlt").setLevel(max(logging.INFO, logging.getLogger("dlt").level))
 
 
+def _secrets_in_environment() -> list[str]:
+    """The API key and the Postgres destination's password, as dlt's environment gives them."""
+    from urllib.parse import unquote, urlsplit
+
+    found = [
+        os.environ.get("SOURCES__SCORO__API_KEY", ""),
+        os.environ.get("DESTINATION__POSTGRES__CREDENTIALS__PASSWORD", ""),
+    ]
+    url = os.environ.get("DESTINATION__POSTGRES__CREDENTIALS", "")
+    if "://" in url:
+        try:
+            password = urlsplit(url).password
+        except ValueError:
+            password = None
+        if password:
+            found += [password, unquote(password)]
+    return [secret for secret in found if secret]
+
+
 def main(argv: list[str] | None = None) -> int:
     _configure_logging()
     try:
@@ -270,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     def report(error: BaseException) -> None:
         text = str(error)
         # should an error ever quote the key (a server echoing it), it is not printed
-        for secret in (getattr(args, "api_key", None), os.environ.get("SOURCES__SCORO__API_KEY")):
+        for secret in (getattr(args, "api_key", None), *_secrets_in_environment()):
             if secret:
                 text = text.replace(secret, "***")
         print(f"scoro-warehouse {args.command}: {text}", file=sys.stderr)

@@ -92,7 +92,8 @@ ranked as (
                 case when components.document_line_id is null then 1 else 0 end asc,
                 components.document_line_id asc,
                 components.account_id asc,
-                components.project_id asc
+                -- nulls placed explicitly: Spark puts them first in ascending order, DuckDB and Postgres last
+                components.project_id asc nulls last
         ) as component_rank
     from components
 ),

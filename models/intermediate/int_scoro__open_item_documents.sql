@@ -175,51 +175,14 @@ unioned as (
     select * from prepayment_documents
 ),
 
-final as (
+-- Currency and rate resolved once per document, before any division: they read the tenant's
+-- base currency through a subquery, which Spark does not allow inside the division's lambda.
+posting_documents as (
     select
-        cast(unioned.tenant_id as {{ dbt.type_string() }}) as tenant_id,
-        cast(unioned.document_type as {{ dbt.type_string() }}) as document_type,
-        cast(unioned.document_id as {{ dbt.type_bigint() }}) as document_id,
-        cast(unioned.document_number as {{ dbt.type_string() }}) as document_number,
-        cast(unioned.document_date as date) as document_date,
-        cast(coalesce(unioned.due_date, unioned.document_date) as date) as due_date,
-        cast({{ accounting_currency('unioned.currency', 'unioned.tenant_id') }} as {{ dbt.type_string() }}) as currency,
-        {{ accounting_rate('unioned.currency', 'unioned.currency_rate', 'unioned.tenant_id') }} as currency_rate,
-        -- what the document puts on AR/AP; a prepayment puts nothing there (money received on it is
-        -- a liability), so its open item starts at 0 and requested_amount keeps its total
-        {{ accounting_money(
-            "case when unioned.document_type = 'prepayment' then 0 else unioned.total_amount end"
-        ) }} as total_amount,
-        {{ accounting_to_base(
-            "case when unioned.document_type = 'prepayment' then 0 else unioned.total_amount end",
-            accounting_rate('unioned.currency', 'unioned.currency_rate', 'unioned.tenant_id')
-        ) }} as total_amount_base,
-        {{ accounting_money('unioned.total_amount') }} as requested_amount,
-        {{ accounting_money('unioned.net_amount') }} as net_amount,
-        {{ accounting_money('unioned.vat_amount') }} as vat_amount,
-        cast(unioned.vat_code_id as {{ dbt.type_bigint() }}) as vat_code_id,
-        cast(
-            case
-                when unioned.document_type = 'bill' then 'payable'
-                when unioned.document_type = 'prepayment' then 'prepayment'
-                else 'receivable'
-            end
-            as {{ dbt.type_string() }}
-        ) as open_item_side,
-        cast(
-            case
-                when unioned.document_type = 'bill' then '{{ var("scoro_accounts_payable_account") }}'
-                when unioned.document_type = 'prepayment' then '{{ var("scoro_customer_prepayments_account") }}'
-                else '{{ var("scoro_accounts_receivable_account") }}'
-            end
-            as {{ dbt.type_string() }}
-        ) as open_item_account_id,
-        cast(unioned.customer_id as {{ dbt.type_bigint() }}) as customer_id,
-        cast(unioned.vendor_id as {{ dbt.type_bigint() }}) as vendor_id,
-        cast(unioned.entity_name as {{ dbt.type_string() }}) as entity_name,
-        cast(unioned.project_id as {{ dbt.type_bigint() }}) as project_id,
-        cast(unioned.status as {{ dbt.type_string() }}) as status,
-        cast(document_finance_objects.finance_object_id as {{ dbt.type_bigint() }}) as finance_object_id
+        unioned.*,
+        document_finance_objects.finance_object_id,
+        {{ accounting_currency('unioned.currency', 'unioned.tenant_id') }} as document_currency,
+        {{ accounting_rate('unioned.currency', 'unioned.currency_rate', 'unioned.tenant_id') }} as document_rate
     from unioned
     left join document_finance_objects
         on
@@ -235,6 +198,54 @@ final as (
                 non_posting_statuses.scoro_module = unioned.scoro_module
                 and non_posting_statuses.scoro_status = lower(trim(unioned.status))
         )
+),
+
+final as (
+    select
+        cast(tenant_id as {{ dbt.type_string() }}) as tenant_id,
+        cast(document_type as {{ dbt.type_string() }}) as document_type,
+        cast(document_id as {{ dbt.type_bigint() }}) as document_id,
+        cast(document_number as {{ dbt.type_string() }}) as document_number,
+        cast(document_date as date) as document_date,
+        cast(coalesce(due_date, document_date) as date) as due_date,
+        cast(document_currency as {{ dbt.type_string() }}) as currency,
+        document_rate as currency_rate,
+        -- what the document puts on AR/AP; a prepayment puts nothing there (money received on it is
+        -- a liability), so its open item starts at 0 and requested_amount keeps its total
+        {{ accounting_money(
+            "case when document_type = 'prepayment' then 0 else total_amount end"
+        ) }} as total_amount,
+        {{ accounting_to_base(
+            "case when document_type = 'prepayment' then 0 else total_amount end",
+            'document_rate'
+        ) }} as total_amount_base,
+        {{ accounting_money('total_amount') }} as requested_amount,
+        {{ accounting_money('net_amount') }} as net_amount,
+        {{ accounting_money('vat_amount') }} as vat_amount,
+        cast(vat_code_id as {{ dbt.type_bigint() }}) as vat_code_id,
+        cast(
+            case
+                when document_type = 'bill' then 'payable'
+                when document_type = 'prepayment' then 'prepayment'
+                else 'receivable'
+            end
+            as {{ dbt.type_string() }}
+        ) as open_item_side,
+        cast(
+            case
+                when document_type = 'bill' then '{{ var("scoro_accounts_payable_account") }}'
+                when document_type = 'prepayment' then '{{ var("scoro_customer_prepayments_account") }}'
+                else '{{ var("scoro_accounts_receivable_account") }}'
+            end
+            as {{ dbt.type_string() }}
+        ) as open_item_account_id,
+        cast(customer_id as {{ dbt.type_bigint() }}) as customer_id,
+        cast(vendor_id as {{ dbt.type_bigint() }}) as vendor_id,
+        cast(entity_name as {{ dbt.type_string() }}) as entity_name,
+        cast(project_id as {{ dbt.type_bigint() }}) as project_id,
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(finance_object_id as {{ dbt.type_bigint() }}) as finance_object_id
+    from posting_documents
 )
 
 select * from final

@@ -178,7 +178,8 @@ cash_ranked as (
                 case when shares.document_line_id is null then 1 else 0 end asc,
                 shares.document_line_id asc,
                 shares.account_id asc,
-                shares.project_id asc
+                -- nulls placed explicitly: Spark puts them first in ascending order, DuckDB and Postgres last
+                shares.project_id asc nulls last
         ) as cash_rank,
         case
             when clamped_legs.cash_amount_base is null or clamped_legs.amount_base = 0 then 0

@@ -18,11 +18,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from pipelines.scoro import schema
 from pipelines.scoro.run import MirrorFacts
+from pipelines.scoro.sqlconnection import Connection
 from pipelines.scoro.tenants import RAW_DATASET, _table_exists
 
 logger = logging.getLogger("scoro_warehouse.sync")
@@ -40,7 +40,7 @@ class SweepOutcome:
 
 
 def apply_sweeps(
-    connection: duckdb.DuckDBPyConnection, tenant: str, max_fraction: float = SWEEP_MAX_FRACTION
+    connection: Connection, tenant: str, max_fraction: float = SWEEP_MAX_FRACTION
 ) -> list[SweepOutcome]:
     if not _table_exists(connection, LISTED_IDS_TABLE):
         return []
@@ -78,7 +78,7 @@ def apply_sweeps(
 
 
 def _sweep(
-    connection: duckdb.DuckDBPyConnection,
+    connection: Connection,
     tenant: str,
     table: str,
     key: str,
@@ -135,7 +135,7 @@ def _sweep(
         connection.unregister("scoro_listed_ids")
 
 
-def mirror_facts(connection: duckdb.DuckDBPyConnection, tenant: str) -> MirrorFacts:
+def mirror_facts(connection: Connection, tenant: str) -> MirrorFacts:
     """Per module table: its keys, those flagged deleted, and the row count."""
     facts = MirrorFacts()
     for spec in schema.MODULES.values():

@@ -1,6 +1,7 @@
-"""One sync of one Scoro account into a DuckDB file.
+"""One sync of one Scoro account into a DuckDB file, or into a Postgres database.
 
-1. The file must be writable (a reader or dbt holding it is named; `--wait` waits for it).
+1. The file must be writable (a reader or dbt holding it is named; `--wait` waits for it); a
+   Postgres database must answer (it has no file lock: destinations.py).
 2. Load packages an earlier run left unfinished are loaded first; one that cannot load is
    reported (tables, reason) and dropped, which rewinds the pipeline's state to the last
    completed load, so its data is fetched again and nothing is lost or jammed (issue 8 #1).
@@ -17,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from pipelines.scoro import destinations
 from pipelines.scoro.client import ServerUnreachable
+from pipelines.scoro.destinations import Destination, DestinationUnreachable
 from pipelines.scoro.envelope import AuthenticationError
-from pipelines.scoro.lock import FileLocked, check_writable, lock_holder, with_file
+from pipelines.scoro.lock import FileLocked
 from pipelines.scoro.run import ModuleFailure, SyncRun
 from pipelines.scoro.source import scoro
 from pipelines.scoro.sweep import apply_sweeps, mirror_facts
@@ -53,6 +55,8 @@ class SyncResult:
     stopped_by_daily_limit: float | None = None
     failures: list[ModuleFailure] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
+    # where the rows went, as the summary says it (the DuckDB file by default)
+    written_to: str = ""
 
     @property
     def complete(self) -> bool:
@@ -65,7 +69,7 @@ class SyncResult:
             if not t.startswith("_dlt") and not t.startswith("_scoro_listed")
         )
         lines = [
-            f"tenant {self.tenant}: {loaded} rows written to {self.duckdb_path} "
+            f"tenant {self.tenant}: {loaded} rows written to {self.written_to or self.duckdb_path} "
             f"({self.requests.get('list', 0)} list and {self.requests.get('view', 0)} view "
             f"requests, {self.issues} load issues in scoro_raw._scoro_load_issues)"
         ]
@@ -106,9 +110,14 @@ def sync(
     api_key: str | None = None,
     company_account_id: str | None = None,
     wait: float | None = None,
+    destination: str = destinations.DUCKDB,
     **settings: Any,
 ) -> SyncResult:
-    """Mirror every module of one account. Settings not given come from dlt's config."""
+    """Mirror every module of one account. Settings not given come from dlt's config.
+
+    `destination` "postgres" writes to the database of dlt's postgres credentials instead of
+    the file; `duckdb_path`'s folder then holds the pipeline's local folder (destinations.py).
+    """
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     _keep_dlt_columns()
@@ -125,33 +134,33 @@ def sync(
         "company_account_id": tenant,
         **settings,
     }
-    pipeline = pipeline_for(duckdb_path, tenant)
-    result = SyncResult(duckdb_path=duckdb_path, tenant=tenant)
-    if duckdb_path.exists():
-        check_writable(duckdb_path, wait)
-    result.recovered = _finish_or_drop_pending(pipeline, duckdb_path, wait)
+    target = destinations.open_destination(destination, duckdb_path, wait)
+    pipeline = target.pipeline(tenant)
+    result = SyncResult(duckdb_path=duckdb_path, tenant=tenant, written_to=target.describe())
+    target.check_ready()
+    result.recovered = _finish_or_drop_pending(pipeline, target)
 
     def prepare() -> None:
-        with duckdb.connect(str(duckdb_path)) as connection:
+        with target.connect() as connection:
             # a sweep loaded by a run that died before applying it
             for outcome in apply_sweeps(connection, tenant):
                 _record_sweep(result, outcome)
             run.mirror = mirror_facts(connection, tenant)
             run.inherited_state = inherited_state(connection, tenant)
 
-    with_file(duckdb_path, wait, prepare)
+    target.guarded(prepare)
     source = scoro(run=run, **{k: v for k, v in given.items() if v is not None})
     try:
-        pipeline.run(source, loader_file_format="parquet")
+        pipeline.run(source, loader_file_format=target.loader_file_format)
     except PipelineStepFailed as error:
         _close_client(run)
-        if error.step != "load" or lock_holder(error) is False:
-            raise _explain(error, pipeline, duckdb_path) from error
+        holder = target.lock_holder(error)
+        if error.step != "load" or holder is False:
+            raise _explain(error, pipeline, target) from error
         # a reader took the file while we extracted: the normalized package waits for it
-        holder = lock_holder(error)
         if wait is None:
-            raise FileLocked(duckdb_path, holder or None, None) from error
-        with_file(duckdb_path, wait, pipeline.load)
+            raise target.locked(holder or None) from error
+        target.guarded(pipeline.load)
     finally:
         _close_client(run)
 
@@ -168,11 +177,11 @@ def sync(
     result.failures = list(run.failures)
 
     def sweep() -> None:
-        with duckdb.connect(str(duckdb_path)) as connection:
+        with target.connect() as connection:
             for outcome in apply_sweeps(connection, tenant):
                 _record_sweep(result, outcome)
 
-    with_file(duckdb_path, wait, sweep)
+    target.guarded(sweep)
     if result.failures and all(_refused(f) for f in result.failures):
         raise SyncFailed(
             "the API refused every module (HTTP 403): "
@@ -228,7 +237,7 @@ def _pending_description(pipeline: dlt.Pipeline) -> str:
     return "; ".join(parts)
 
 
-def _finish_or_drop_pending(pipeline: dlt.Pipeline, path: Path, wait: float | None) -> list[str]:
+def _finish_or_drop_pending(pipeline: dlt.Pipeline, target: Destination) -> list[str]:
     """Loads what an earlier run left unfinished; drops it (rewinding the state) when it
     cannot load, so that no package blocks this or any later run."""
     if not pipeline.has_pending_data:
@@ -236,11 +245,10 @@ def _finish_or_drop_pending(pipeline: dlt.Pipeline, path: Path, wait: float | No
     described = _pending_description(pipeline)
     logger.warning("an earlier sync left unfinished load data: %s; loading it first", described)
     try:
-        with_file(
-            path, wait, lambda: (pipeline.normalize(loader_file_format="parquet"), pipeline.load())
-        )
+        # the package's file format was fixed when it was extracted
+        target.guarded(lambda: (pipeline.normalize(), pipeline.load()))
         return [f"finished the load an earlier sync left: {described}"]
-    except FileLocked:
+    except (FileLocked, DestinationUnreachable):
         raise
     except Exception as error:
         reason = _root_message(error)
@@ -271,7 +279,7 @@ def _root_message(error: BaseException) -> str:
     return " ".join(text.split())[:400]
 
 
-def _explain(error: PipelineStepFailed, pipeline: dlt.Pipeline, path: Path) -> Exception:
+def _explain(error: PipelineStepFailed, pipeline: dlt.Pipeline, target: Destination) -> Exception:
     """One clear error for a failed dlt step: the API's refusal, an unreachable server, a locked
     file, or what could not be normalized/loaded (the package stays for the next run)."""
     current: BaseException | None = error
@@ -280,16 +288,16 @@ def _explain(error: PipelineStepFailed, pipeline: dlt.Pipeline, path: Path) -> E
         seen.add(id(current))
         if isinstance(current, AuthenticationError):
             return SyncFailed(f"the API refused the credentials: {current}", exit_code=4)
-        if isinstance(current, SyncFailed | FileLocked):
+        if isinstance(current, SyncFailed | FileLocked | DestinationUnreachable):
             return current
         if isinstance(current, ServerUnreachable):
             return SyncFailed(str(current))
         if isinstance(current, ValueError) and "unknown module" in str(current):
             return SyncFailed(str(current), exit_code=2)
         current = current.__cause__ or current.__context__
-    holder = lock_holder(error)
+    holder = target.lock_holder(error)
     if holder is not False:
-        return FileLocked(path, holder or None, None)
+        return target.locked(holder or None)
     pending = _pending_description(pipeline) if pipeline.has_pending_data else ""
     message = f"{error.step} failed: {_root_message(error)}"
     if pending:

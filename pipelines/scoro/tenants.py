@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-import duckdb
 from dlt.common.runtime.collector import LogCollector
 from dlt.common.versioned_state import decompress_state
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
+from pipelines.scoro.sqlconnection import Connection
 
 logger = logging.getLogger("scoro_warehouse.sync")
 
@@ -84,7 +85,7 @@ def pipeline_for(duckdb_path: Path, tenant: str) -> dlt.Pipeline:
     )
 
 
-def inherited_state(connection: duckdb.DuckDBPyConnection, tenant: str) -> dict[str, Any] | None:
+def inherited_state(connection: Connection, tenant: str) -> dict[str, Any] | None:
     """The resource states of the tenant's pipeline of the old naming, when this tenant's new
     pipeline has none yet and the old one was surely this tenant's; None otherwise (with a
     warning when an old pipeline exists but is shared)."""
@@ -129,7 +130,7 @@ def inherited_state(connection: duckdb.DuckDBPyConnection, tenant: str) -> dict[
     return resources or None
 
 
-def tenants_in_file(connection: duckdb.DuckDBPyConnection) -> set[str]:
+def tenants_in_file(connection: Connection) -> set[str]:
     tables = connection.execute(
         "select table_name from information_schema.columns "
         "where table_schema = ? and column_name = 'tenant_id'",
@@ -147,7 +148,7 @@ def tenants_in_file(connection: duckdb.DuckDBPyConnection) -> set[str]:
     return found
 
 
-def _table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+def _table_exists(connection: Connection, table: str) -> bool:
     found = connection.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [RAW_DATASET, table],

@@ -399,6 +399,52 @@ def sync_process(
     return Outcome(completed.returncode, completed.stdout, completed.stderr)
 
 
+# ---- runs that die at a chosen point ---------------------------------------------------
+
+# Python run before the CLI in sync_process: the process exits with code 9 right after dlt's
+# load (before the sync's clean-up), or as dlt starts normalizing (its package stays behind).
+DIE_AFTER_LOAD = (
+    "import os, dlt\n"
+    "_run = dlt.Pipeline.run\n"
+    "def run(self, *a, **k):\n"
+    "    info = _run(self, *a, **k)\n"
+    "    os._exit(9)\n"
+    "dlt.Pipeline.run = run\n"
+)
+DIE_AT_NORMALIZE = "import os, dlt\ndlt.Pipeline.normalize = lambda self, *a, **k: os._exit(9)\n"
+
+
+def lines_and_vat_codes() -> HostileServer:
+    """Three invoices with two lines each and four VAT codes (not started)."""
+    invoices = [document(i) for i in (1, 2, 3)]
+    views = {i: viewed(invoices[i - 1], lines=[line(i * 10), line(i * 10 + 1)]) for i in (1, 2, 3)}
+    codes = [{"vat_code_id": i, "vat_code": f"V{i}", "percent": "20"} for i in (1, 2, 3, 4)]
+    return HostileServer({"invoices": invoices, "vatCodes": codes}, views={"invoices": views})
+
+
+def empty_invoice_2_and_drop_vat_code_4(server: HostileServer) -> None:
+    """Invoice 2 loses its lines (and says so in its description); VAT code 4 leaves the list."""
+    changed = document(2, modified="2024-03-02 10:00:00", description="lines removed")
+    server.records["invoices"][1] = changed
+    server.views["invoices"][2] = viewed(changed, lines=[])
+    server.records["vatCodes"] = server.records["vatCodes"][:3]
+
+
+def leave_a_package(server: HostileServer, path: Path, *extra: str, **kwargs: Any) -> Outcome:
+    """Invoice 6 appears, and a sync dies as dlt starts normalizing it: its extracted package
+    stays in the pipeline's local folder. `extra` and `kwargs` go to sync_process."""
+    server.records["invoices"].append(document(6, modified="2024-03-05 10:00:00"))
+    died = sync_process(server, path, *extra, driver=DIE_AT_NORMALIZE, **kwargs)
+    assert died.code == 9, died.output
+    return died
+
+
+def pending_jobs(folder: Path) -> list[Path]:
+    """The job files of the packages a run left below `folder`."""
+    wanted = {"extracted", "new_jobs"}
+    return [p for p in folder.rglob("*") if p.is_file() and wanted <= set(p.parts)]
+
+
 # ---- reading the result ----------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ the loader is what is being checked."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -62,14 +63,20 @@ def _same(expected: Any, actual: Any) -> bool:
     return expected == actual
 
 
-def differences(path: Path, truth: dict[str, list[dict[str, Any]]], tenant: str) -> list[str]:
+def differences(
+    path: Path | None,
+    truth: dict[str, list[dict[str, Any]]],
+    tenant: str,
+    read: Callable[[str, str], list[dict[str, Any]]] | None = None,
+) -> list[str]:
     """Every way the mirror of `tenant` differs from the truth: missing, extra and
-    differing rows, field by field. Empty when the mirror is exact."""
+    differing rows, field by field. Empty when the mirror is exact. The mirror is the DuckDB
+    file at `path`, or what `read(table, tenant)` returns (a Postgres mirror, say)."""
     keys = table_keys(truth)
     problems: list[str] = []
     for table, expected_rows in truth.items():
         columns = keys[table]
-        mirror_rows = read_table(path, table, tenant)
+        mirror_rows = read(table, tenant) if read else read_table(path, table, tenant)
         mirror = {_key(r, columns): r for r in mirror_rows}
         expected = {_key(r, columns): r for r in expected_rows}
         if len(mirror) < len(mirror_rows):

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from hostile import (
+    DIE_AFTER_LOAD,
     HostileServer,
     document,
+    empty_invoice_2_and_drop_vat_code_4,
     line,
+    lines_and_vat_codes,
     ok,
     rows,
     sync,
@@ -102,31 +105,12 @@ def test_a_kill_between_load_and_clean_up_is_made_good_by_the_next_run(tmp_path:
     """#8: the process dies right after dlt's load, before any clean-up. The emptied lines of
     invoice 2 must not survive, and the sweep of the VAT code gone from the listing must be
     applied by the next run, even one that does not list VAT codes."""
-    invoices = [document(i) for i in (1, 2, 3)]
-    views = {i: viewed(invoices[i - 1], lines=[line(i * 10), line(i * 10 + 1)]) for i in (1, 2, 3)}
-    codes = [{"vat_code_id": i, "vat_code": f"V{i}", "percent": "20"} for i in (1, 2, 3, 4)]
     path = tmp_path / "w.duckdb"
-    with HostileServer(
-        {"invoices": invoices, "vatCodes": codes}, views={"invoices": views}
-    ) as server:
+    with lines_and_vat_codes() as server:
         assert sync(server, path).code == 0
         assert len(rows(path, "invoice_lines")) == 6
-        changed = document(2, modified="2024-03-02 10:00:00", description="lines removed")
-        server.records["invoices"][1] = changed
-        server.views["invoices"][2] = viewed(changed, lines=[])
-        server.records["vatCodes"] = codes[:3]
-        died = sync_process(
-            server,
-            path,
-            "--lookback-minutes",
-            "0",
-            driver="import os, dlt\n"
-            "_run = dlt.Pipeline.run\n"
-            "def run(self, *a, **k):\n"
-            "    info = _run(self, *a, **k)\n"
-            "    os._exit(9)\n"
-            "dlt.Pipeline.run = run\n",
-        )
+        empty_invoice_2_and_drop_vat_code_4(server)
+        died = sync_process(server, path, "--lookback-minutes", "0", driver=DIE_AFTER_LOAD)
         assert died.code == 9, died.output
         (header,) = rows(path, "invoices", "id = 2")
         assert header["description"] == "lines removed"  # the load did happen

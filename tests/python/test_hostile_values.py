@@ -11,10 +11,11 @@ from hostile import (
     HostileServer,
     document,
     issues,
+    leave_a_package,
     ok_text,
+    pending_jobs,
     rows,
     sync,
-    sync_process,
 )
 
 
@@ -70,19 +71,8 @@ def test_a_package_that_cannot_load_is_reported_dropped_and_refetched(tmp_path: 
     path = tmp_path / "w.duckdb"
     with HostileServer({"invoices": invoices}) as server:
         assert sync(server, path).code == 0
-        server.records["invoices"].append(document(6, modified="2024-03-05 10:00:00"))
-        # this run dies as dlt starts normalizing: its extracted package stays behind
-        died = sync_process(
-            server,
-            path,
-            driver="import os, dlt\ndlt.Pipeline.normalize = lambda self, *a, **k: os._exit(9)\n",
-        )
-        assert died.code == 9, died.output
-        jobs = [
-            p
-            for p in tmp_path.rglob("*")
-            if p.is_file() and {"extracted", "new_jobs"} <= set(p.parts)
-        ]
+        leave_a_package(server, path)
+        jobs = pending_jobs(tmp_path)
         assert jobs, "no pending package was left"
         for job in jobs:  # and it cannot be read any more
             job.write_bytes(b"not a job file")
@@ -92,6 +82,21 @@ def test_a_package_that_cannot_load_is_reported_dropped_and_refetched(tmp_path: 
         assert "could not" in again.output and "invoices" in again.output
         third = sync(server, path)
         assert third.code == 0, third.output
+
+
+def test_a_package_a_killed_run_left_is_loaded_first(tmp_path: Path) -> None:
+    """#1: a run dies as dlt starts normalizing; the next run loads its package before
+    anything else (and says so) instead of dropping it."""
+    invoices = [document(i) for i in range(1, 6)]
+    path = tmp_path / "w.duckdb"
+    with HostileServer({"invoices": invoices}) as server:
+        assert sync(server, path).code == 0
+        leave_a_package(server, path)
+        again = sync(server, path)
+        assert again.code == 0, again.output
+    assert "finished the load an earlier sync left" in again.output
+    assert "could not" not in again.output
+    assert sorted(r["id"] for r in rows(path, "invoices")) == [1, 2, 3, 4, 5, 6]
 
 
 def test_one_bad_value_of_every_kind_flags_only_its_field(tmp_path: Path) -> None:
