@@ -19,13 +19,15 @@ class _Column:
 
 
 def get_columns_in_relation(relation: object) -> list[_Column]:
-    """A few ledger columns: enough for the incremental markers to render as SQL."""
+    """A few ledger columns: enough for the incremental markers to render as SQL (and the
+    bookkeeping columns that tell an incremental build from an older table)."""
     return [
         _Column("tenant_id", "varchar"),
         _Column("journal_entry_id", "varchar"),
         _Column("document_type", "varchar"),
         _Column("document_id", "bigint"),
         _Column("source_synced_at", "timestamp"),
+        _Column("source_fingerprint", "varchar"),
     ]
 
 

@@ -1,4 +1,20 @@
 -- One row per journal entry of the general ledger (a posted Scoro document or payment), its debits and credits nested.
+{#- Incremental by journal entry (DECISIONLOG.md "Scale"): the entries whose fingerprint changed are built again. -#}
+{{ config(
+    materialized=accounting_incremental_materialization(),
+    incremental_strategy='replace_keys',
+    on_schema_change='fail',
+    unique_key=['tenant_id', 'id'],
+    replaced_marker_column='journalLines',
+) }}
+{%- set incremental = accounting_is_incremental_by_fingerprint() %}
+{%- set fingerprinted_columns = [
+    'tenant_id', 'journal_entry_id', 'line_index', 'transaction_date', 'transaction_type', 'document_type',
+    'document_id', 'document_number', 'currency', 'account_id', 'account_name', 'account_number', 'amount',
+    'posting_type', 'customer_id', 'vendor_id', 'entity_name', 'description', 'project_id', 'project_name',
+    'vat_code', 'finance_object_id', 'finance_object_name',
+] %}
+
 with
 
 general_ledger as (
@@ -50,6 +66,144 @@ ledger_lines as (
             and general_ledger.vat_code_id = vat_codes.vat_code_id
 ),
 
+-- The custom fields of the document an entry posts (invoices, credit invoices and bills;
+-- payments carry none).
+document_custom_fields as (
+    select
+        invoice_custom_fields.tenant_id,
+        'invoice' as document_kind,
+        invoice_custom_fields.invoice_id as document_id,
+        invoice_custom_fields.id as custom_field_id,
+        coalesce(invoice_custom_fields.name, custom_fields.name, invoice_custom_fields.id) as name,
+        invoice_custom_fields.value
+    from invoice_custom_fields
+    left join custom_fields
+        on
+            invoice_custom_fields.tenant_id = custom_fields.tenant_id
+            and invoice_custom_fields.id = custom_fields.id
+    union all
+    select
+        bill_custom_fields.tenant_id,
+        'bill' as document_kind,
+        bill_custom_fields.bill_id as document_id,
+        bill_custom_fields.id as custom_field_id,
+        coalesce(bill_custom_fields.name, custom_fields.name, bill_custom_fields.id) as name,
+        bill_custom_fields.value
+    from bill_custom_fields
+    left join custom_fields
+        on
+            bill_custom_fields.tenant_id = custom_fields.tenant_id
+            and bill_custom_fields.id = custom_fields.id
+),
+
+-- the custom fields an entry carries: those of its document, if it posts an invoice, credit invoice or bill
+entry_documents as (
+    select distinct
+        tenant_id,
+        journal_entry_id,
+        document_id,
+        case document_type
+            when 'invoice' then 'invoice'
+            when 'credit_invoice' then 'invoice'
+            when 'bill' then 'bill'
+        end as document_kind
+    from ledger_lines
+    where line_index = 1
+),
+
+-- what each entry is built from: this run's, kept on its row for the next run to compare
+entry_fingerprints as (
+    select
+        tenant_id,
+        journal_entry_id,
+        {{ accounting_rows_fingerprint(fingerprinted_columns) }} as lines_fingerprint
+    from ledger_lines
+    group by tenant_id, journal_entry_id
+),
+
+document_fingerprints as (
+    select
+        tenant_id,
+        document_kind,
+        document_id,
+        {{ accounting_rows_fingerprint(['custom_field_id', 'name', 'value']) }} as custom_fields_fingerprint
+    from document_custom_fields
+    group by tenant_id, document_kind, document_id
+),
+
+current_entries as (
+    select
+        entry_fingerprints.tenant_id,
+        entry_fingerprints.journal_entry_id,
+        {{ dbt.concat([
+            'entry_fingerprints.lines_fingerprint', "'/'",
+            "coalesce(document_fingerprints.custom_fields_fingerprint, '')",
+        ]) }} as source_fingerprint
+    from entry_fingerprints
+    -- an entry is its first row's (as its header): entries always have one
+    inner join entry_documents
+        on
+            entry_fingerprints.tenant_id = entry_documents.tenant_id
+            and entry_fingerprints.journal_entry_id = entry_documents.journal_entry_id
+    left join document_fingerprints
+        on
+            entry_documents.tenant_id = document_fingerprints.tenant_id
+            and entry_documents.document_kind = document_fingerprints.document_kind
+            and entry_documents.document_id = document_fingerprints.document_id
+),
+
+{% if incremental %}
+    held_entries as (
+        select
+            tenant_id,
+            id as journal_entry_id,
+            source_fingerprint
+        from {{ this }}
+    ),
+
+    -- new entries, entries whose rows or dimensions changed, and entries gone (deleted or no longer posted)
+    changed_entries as (
+        select
+            coalesce(current_entries.tenant_id, held_entries.tenant_id) as tenant_id,
+            coalesce(current_entries.journal_entry_id, held_entries.journal_entry_id) as journal_entry_id
+        from current_entries
+        full outer join held_entries
+            on
+                current_entries.tenant_id = held_entries.tenant_id
+                and current_entries.journal_entry_id = held_entries.journal_entry_id
+        where
+            current_entries.source_fingerprint is null
+            or held_entries.source_fingerprint is null
+            or current_entries.source_fingerprint <> held_entries.source_fingerprint
+    ),
+{% endif %}
+
+{% if incremental %}
+    changed_documents as (
+        select distinct
+            entry_documents.tenant_id,
+            entry_documents.document_kind,
+            entry_documents.document_id
+        from entry_documents
+        inner join changed_entries
+            on
+                entry_documents.tenant_id = changed_entries.tenant_id
+                and entry_documents.journal_entry_id = changed_entries.journal_entry_id
+    ),
+{% endif %}
+
+-- the rows of the entries built in this run: all of them, or those of the changed entries
+posted_lines as (
+    select ledger_lines.*
+    from ledger_lines
+    {% if incremental %}
+        inner join changed_entries
+            on
+                ledger_lines.tenant_id = changed_entries.tenant_id
+                and ledger_lines.journal_entry_id = changed_entries.journal_entry_id
+    {% endif %}
+),
+
 entry_lines as (
     select
         tenant_id,
@@ -75,7 +229,7 @@ entry_lines as (
             'projectName': 'project_name',
             'taxCode': 'vat_code',
         }), 'line_index') }} as journal_lines
-    from ledger_lines
+    from posted_lines
     group by tenant_id, journal_entry_id
 ),
 
@@ -93,7 +247,7 @@ entry_headers as (
         currency,
         case when vendor_id is not null then entity_name end as supplier_name,
         description
-    from ledger_lines
+    from posted_lines
     where line_index = 1
 ),
 
@@ -104,32 +258,10 @@ entry_finance_objects as (
         journal_entry_id,
         max(finance_object_id) as finance_object_id,
         max(finance_object_name) as finance_object_name
-    from ledger_lines
+    from posted_lines
     where finance_object_id is not null
     group by tenant_id, journal_entry_id
     having count(distinct finance_object_id) = 1
-),
-
--- The custom fields of the document an entry posts (invoices, credit invoices and bills;
--- payments carry none).
-document_custom_fields as (
-    select
-        tenant_id,
-        'invoice' as document_kind,
-        invoice_id as document_id,
-        id as custom_field_id,
-        name,
-        value
-    from invoice_custom_fields
-    union all
-    select
-        tenant_id,
-        'bill' as document_kind,
-        bill_id as document_id,
-        id as custom_field_id,
-        name,
-        value
-    from bill_custom_fields
 ),
 
 custom_field_lists as (
@@ -138,25 +270,41 @@ custom_field_lists as (
         document_custom_fields.document_kind,
         document_custom_fields.document_id,
         {{ unified_list_agg(unified_struct({
-            'name': 'coalesce(document_custom_fields.name, custom_fields.name, document_custom_fields.custom_field_id)',
+            'name': 'document_custom_fields.name',
             'value': 'document_custom_fields.value',
         }), 'document_custom_fields.custom_field_id') }} as custom_fields
     from document_custom_fields
-    left join custom_fields
-        on
-            document_custom_fields.tenant_id = custom_fields.tenant_id
-            and document_custom_fields.custom_field_id = custom_fields.id
+    {% if incremental %}
+        inner join changed_documents
+            on
+                document_custom_fields.tenant_id = changed_documents.tenant_id
+                and document_custom_fields.document_kind = changed_documents.document_kind
+                and document_custom_fields.document_id = changed_documents.document_id
+    {% endif %}
     group by document_custom_fields.tenant_id, document_custom_fields.document_kind, document_custom_fields.document_id
+),
+
+-- the entries built in this run; in an incremental run, a changed entry that no longer posts gets a row
+-- with only its key (no journalLines): the strategy deletes its rows and inserts nothing for it
+built_entries as (
+    select
+        tenant_id,
+        journal_entry_id
+    {% if incremental %}
+        from changed_entries
+    {% else %}
+        from entry_headers
+    {% endif %}
 ),
 
 final as (
     select
-        cast(entry_headers.journal_entry_id as {{ dbt.type_string() }}) as id,
+        cast(built_entries.journal_entry_id as {{ dbt.type_string() }}) as id,
         cast(entry_headers.document_number as {{ dbt.type_string() }}) as number,
         cast(entry_finance_objects.finance_object_id as {{ dbt.type_string() }}) as "classId",
         cast(entry_headers.currency as {{ dbt.type_string() }}) as currency,
         cast(entry_finance_objects.finance_object_name as {{ dbt.type_string() }}) as "className",
-        cast(entry_headers.tenant_id as {{ dbt.type_string() }}) as tenant_id,
+        cast(built_entries.tenant_id as {{ dbt.type_string() }}) as tenant_id,
         cast(entry_headers.description as {{ dbt.type_string() }}) as description,
         {{ unified_empty_list('custom_field_lists.custom_fields') }} as "customFields",
         cast(entry_finance_objects.finance_object_id as {{ dbt.type_string() }}) as "departmentId",
@@ -180,12 +328,22 @@ final as (
         cast(entry_headers.document_type as {{ dbt.type_string() }}) as "documentType",
         cast(entry_headers.document_id as {{ dbt.type_string() }}) as "documentId",
         -- the ledger posts nothing for deleted documents and payments: no entry is of a deleted record
-        cast(false as {{ dbt.type_boolean() }}) as hg_deleted
-    from entry_headers
-    inner join entry_lines
+        cast(false as {{ dbt.type_boolean() }}) as hg_deleted,
+        -- bookkeeping of the incremental build: what the entry was built from
+        current_entries.source_fingerprint
+    from built_entries
+    left join entry_headers
         on
-            entry_headers.tenant_id = entry_lines.tenant_id
-            and entry_headers.journal_entry_id = entry_lines.journal_entry_id
+            built_entries.tenant_id = entry_headers.tenant_id
+            and built_entries.journal_entry_id = entry_headers.journal_entry_id
+    left join entry_lines
+        on
+            built_entries.tenant_id = entry_lines.tenant_id
+            and built_entries.journal_entry_id = entry_lines.journal_entry_id
+    left join current_entries
+        on
+            built_entries.tenant_id = current_entries.tenant_id
+            and built_entries.journal_entry_id = current_entries.journal_entry_id
     left join entry_finance_objects
         on
             entry_headers.tenant_id = entry_finance_objects.tenant_id
