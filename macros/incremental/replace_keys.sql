@@ -137,3 +137,32 @@
     {%- endif -%}
     {{ return(true) }}
 {%- endmacro %}
+
+{#- accounting_changed_entries(held_entry_id): two CTEs of an incremental mart, after a CTE
+    current_entries (tenant_id, journal_entry_id, source_fingerprint) of the current inputs:
+    held_entries, the fingerprints this holds (its entry id column is held_entry_id), and
+    changed_entries (tenant_id, journal_entry_id): entries new, changed, or gone. -#}
+{% macro accounting_changed_entries(held_entry_id='journal_entry_id') -%}
+held_entries as (
+    select distinct
+        tenant_id,
+        {{ held_entry_id }} as journal_entry_id,
+        source_fingerprint
+    from {{ this }}
+),
+
+changed_entries as (
+    select
+        coalesce(current_entries.tenant_id, held_entries.tenant_id) as tenant_id,
+        coalesce(current_entries.journal_entry_id, held_entries.journal_entry_id) as journal_entry_id
+    from current_entries
+    full outer join held_entries
+        on
+            current_entries.tenant_id = held_entries.tenant_id
+            and current_entries.journal_entry_id = held_entries.journal_entry_id
+    where
+        current_entries.source_fingerprint is null
+        or held_entries.source_fingerprint is null
+        or current_entries.source_fingerprint <> held_entries.source_fingerprint
+)
+{%- endmacro %}

@@ -46,29 +46,8 @@ general_ledger as (
 {% endif %}
 
 {% if incremental %}
-    held_entries as (
-        select distinct
-            tenant_id,
-            journal_entry_id,
-            source_fingerprint
-        from {{ this }}
-    ),
-
-    -- new entries, changed entries, and entries gone
-    changed_entries as (
-        select
-            coalesce(current_entries.tenant_id, held_entries.tenant_id) as tenant_id,
-            coalesce(current_entries.journal_entry_id, held_entries.journal_entry_id) as journal_entry_id
-        from current_entries
-        full outer join held_entries
-            on
-                current_entries.tenant_id = held_entries.tenant_id
-                and current_entries.journal_entry_id = held_entries.journal_entry_id
-        where
-            current_entries.source_fingerprint is null
-            or held_entries.source_fingerprint is null
-            or current_entries.source_fingerprint <> held_entries.source_fingerprint
-    ),
+    -- new entries, entries whose rows or dimensions changed, and entries gone
+    {{ accounting_changed_entries() }},
 
     -- where the changed entries' rows were and are now
     changed_positions as (
