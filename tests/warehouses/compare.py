@@ -98,13 +98,21 @@ def raw_row(row: dict[str, Any]) -> dict[str, Any]:
 # what a model in schema staging holds about its build rather than the books: the sync time of
 # the row (when_upserted_into_data_store) and of the inputs an incremental ledger model posted
 # (source_synced_at), and the fingerprints of the accounts it posted with (computed only where
-# the ledger is incremental: DuckDB and Postgres; Spark builds tables)
+# the ledger is incremental: DuckDB and Postgres; Spark builds tables), and in schema accounting
+# the fingerprint an incremental mart keeps of each entry's inputs (source_fingerprint: DuckDB's
+# own hash there, another engine's elsewhere, null where the mart is a table)
 BUILD_BOOKKEEPING = (
     "when_upserted_into_data_store",
     "source_synced_at",
     "source_accounts_fingerprint",
     "accounts_fingerprint",
+    "source_fingerprint",
 )
+
+
+def built_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of schema accounting without BUILD_BOOKKEEPING (the books alone)."""
+    return {k: v for k, v in row.items() if k not in BUILD_BOOKKEEPING}
 
 
 def staged_row(row: dict[str, Any]) -> dict[str, Any]:

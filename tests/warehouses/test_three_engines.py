@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compare import Summary, cents, differences, raw_row, staged_row, summarise, table
+from compare import Summary, built_row, cents, differences, raw_row, staged_row, summarise, table
 
 REPORTS = [
     "trial_balance_by_month",
@@ -118,7 +118,7 @@ def test_reports_and_unified_objects_are_equal_on_every_engine(warehouses, repor
     headline = [(SCHEMA, r) for r in REPORTS + UNIFIED_OBJECTS]
     headline += [(INTERMEDIATE_SCHEMA, r) for r in LEDGER_MODELS]
     for schema, relation in headline:
-        normalise = staged_row if schema == INTERMEDIATE_SCHEMA else (lambda row: row)
+        normalise = staged_row if schema == INTERMEDIATE_SCHEMA else built_row
         summaries[relation] = {
             name: summarise([normalise(row) for row in engine.rows(schema, relation)])
             for name, engine in engines.items()
@@ -174,7 +174,7 @@ def test_every_relation_dbt_built_is_equal_on_every_engine(warehouses, report):
                 extra = sorted(relations - held[REFERENCE])
                 problems.append(f"{schema}: {name} lacks {missing} and has {extra} more")
         for relation in sorted(held[REFERENCE]):
-            normalise = staged_row if schema == INTERMEDIATE_SCHEMA else (lambda row: row)
+            normalise = staged_row if schema == INTERMEDIATE_SCHEMA else built_row
             by_engine = {
                 name: summarise([normalise(row) for row in engine.rows(schema, relation)])
                 for name, engine in engines.items()
