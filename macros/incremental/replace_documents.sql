@@ -136,17 +136,18 @@ changed_documents as (
     group by tenant_id
 {%- endmacro %}
 
-{#- accounting_is_incremental(): is_incremental(), once this holds the bookkeeping column source_synced_at;
-    a table built by a version without it stops the build with what to do instead of a binder error. -#}
-{% macro accounting_is_incremental() -%}
+{#- accounting_is_incremental(bookkeeping_column, decision): is_incremental(), once this holds the
+    bookkeeping column (source_synced_at by default); a table built by a version without it stops the
+    build with what to do instead of a binder error, naming the DECISIONLOG.md section. -#}
+{% macro accounting_is_incremental(bookkeeping_column='source_synced_at', decision='section 36') -%}
     {%- if not is_incremental() -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {%- if 'source_synced_at' not in columns -%}
+    {%- if bookkeeping_column not in columns -%}
         {{ exceptions.raise_compiler_error(
             this ~ ' was built by a version of this project that did not build it incrementally: run '
-            ~ '`dbt build --full-refresh` once (DECISIONLOG.md section 36).'
+            ~ '`dbt build --full-refresh` once (DECISIONLOG.md ' ~ decision ~ ').'
         ) }}
     {%- endif -%}
     {{ return(true) }}

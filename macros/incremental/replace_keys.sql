@@ -125,17 +125,20 @@
 {#- accounting_is_incremental_by_fingerprint(): is_incremental(), once this holds source_fingerprint; a
     table built by a version without it stops the build with what to do instead of a binder error. -#}
 {% macro accounting_is_incremental_by_fingerprint() -%}
-    {%- if not is_incremental() -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {%- if 'source_fingerprint' not in columns -%}
-        {{ exceptions.raise_compiler_error(
-            this ~ ' was built by a version of this project that did not build it incrementally: run '
-            ~ '`dbt build --full-refresh` once (DECISIONLOG.md "Scale").'
-        ) }}
-    {%- endif -%}
-    {{ return(true) }}
+    {{ return(accounting_is_incremental('source_fingerprint', '"Scale"')) }}
+{%- endmacro %}
+
+{#- accounting_rows_of_changed_entries(rows, incremental): the body of a CTE: every row of rows, or
+    in an incremental build those of the entries in CTE changed_entries. -#}
+{% macro accounting_rows_of_changed_entries(rows, incremental) -%}
+    select {{ rows }}.*
+    from {{ rows }}
+    {%- if incremental %}
+    inner join changed_entries
+        on
+            {{ rows }}.tenant_id = changed_entries.tenant_id
+            and {{ rows }}.journal_entry_id = changed_entries.journal_entry_id
+    {%- endif %}
 {%- endmacro %}
 
 {#- accounting_changed_entries(held_entry_id): two CTEs of an incremental mart, after a CTE

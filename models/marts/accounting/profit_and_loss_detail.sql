@@ -89,14 +89,7 @@ current_entries as (
 
 -- the rows of the entries built in this run: all of them, or those of the changed entries
 posted_lines as (
-    select ledger_lines.*
-    from ledger_lines
-    {% if incremental %}
-        inner join changed_entries
-            on
-                ledger_lines.tenant_id = changed_entries.tenant_id
-                and ledger_lines.journal_entry_id = changed_entries.journal_entry_id
-    {% endif %}
+    {{ accounting_rows_of_changed_entries('ledger_lines', incremental) }}
 ),
 
 -- Per entry and posting side: the one account on that side, or 'Multiple' when several. The
