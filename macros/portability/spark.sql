@@ -138,26 +138,18 @@
 {%- endmacro %}
 
 {#-
-    accounting_id_list_elements on Spark: the JSON list read as array<string> (numbers keep
-    their text), or the bare value as a one-element array, exploded; an element is an id when
-    it is an optional sign and 1 to 18 digits (dbt.safe_cast's rule on every engine) above 0.
+    accounting_id_list_exploded on Spark: the JSON list read as array<string> (numbers keep
+    their text), or the bare value as a one-element array, exploded.
 -#}
-{% macro spark__accounting_id_list_elements(relation, key_columns, list_column) -%}
+{% macro spark__accounting_id_list_exploded(lists, key_columns) -%}
     select
         {{ key_columns | join(', ') }},
-        element_id
-    from (
-        select
-            {{ key_columns | join(', ') }},
-            {{ dbt.safe_cast("trim(both '\" ' from element)", 'bigint') }} as element_id
-        from {{ relation }}
-        lateral view explode(
-            case
-                when trim({{ list_column }}) like '[%' then from_json(trim({{ list_column }}), 'array<string>')
-                else array(trim({{ list_column }}))
-            end
-        ) elements as element
-        where {{ list_column }} is not null and trim({{ list_column }}) not in ('', '[]', 'null')
-    ) as typed
-    where element_id > 0
+        element
+    from {{ lists }}
+    lateral view explode(
+        case
+            when list_text like '[%' then from_json(list_text, 'array<string>')
+            else array(list_text)
+        end
+    ) elements as element
 {%- endmacro %}
