@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from dlt.common import logger as dlt_logger
 from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_EXCEPTIONS
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import AuthConfigBase
@@ -174,6 +175,14 @@ class _DecimalRESTClient(RESTClient):
     """Reads JSON numbers exactly, and accepts a page only when `data` is a list (or a
     position-keyed object, as PHP sends lists)."""
 
+    def _log_request(self, request: Any, prepared_url: str) -> None:
+        # dlt logs every request's URL at INFO (the key is in the body, never in the URL);
+        # the line costs about as much as a fast server's answer, so it is made only when
+        # dlt's logger would write it
+        target = dlt_logger.LOGGER
+        if target is not None and target.isEnabledFor(logging.INFO):
+            super()._log_request(request, prepared_url)
+
     def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
         page = _page_of(response)
         data = parse_envelope(response, where(response))
@@ -246,6 +255,7 @@ class ScoroClient:
             respect_retry_after_header=True,
             responder=responder,
             before_attempt=self.limiter.acquire,
+            base_url=credentials.base_url,
         )
         self._local = threading.local()
         self._view_pool: ThreadPoolExecutor | None = None
