@@ -31,13 +31,13 @@ from dlt.sources.helpers.requests.retry import retry_if_exception_type, retry_if
 from dlt.sources.helpers.requests.session import Session
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
-from requests.utils import get_environ_proxies, getproxies
 from requests.exceptions import (
     ChunkedEncodingError,
     ConnectionError,
     ContentDecodingError,
     ReadTimeout,
 )
+from requests.utils import get_environ_proxies, getproxies
 from tenacity import RetryCallState, Retrying, retry_any
 
 from pipelines.scoro.envelope import DailyLimitExhausted, ScoroAPIError, classify, is_json
