@@ -27,6 +27,7 @@ from dlt.sources.helpers.rest_client.auth import AuthConfigBase
 from requests import PreparedRequest, Response
 from requests.exceptions import ConnectionError
 
+from pipelines.scoro.ahead import read_ahead
 from pipelines.scoro.envelope import (
     AccessDenied,
     AuthenticationError,
@@ -350,7 +351,32 @@ class ScoroClient:
         start_page: int = 1,
         max_pages: int = 100_000,
     ) -> Iterator[tuple[int, list[Any]]]:
-        """(page number, records) for every page of `module`, from `start_page` on."""
+        """(page number, records) for every page of `module`, from `start_page` on; the next
+        page is fetched while the caller works on this one."""
+        return read_ahead(
+            lambda: self._pages(
+                module,
+                key_of=key_of,
+                knowledge=knowledge,
+                from_date=from_date,
+                include_deleted=include_deleted,
+                start_page=start_page,
+                max_pages=max_pages,
+            ),
+            name=f"scoro-list-{module}",
+        )
+
+    def _pages(
+        self,
+        module: str,
+        *,
+        key_of: Callable[[dict[str, Any]], Any],
+        knowledge: PagingKnowledge,
+        from_date: str | None,
+        include_deleted: bool,
+        start_page: int,
+        max_pages: int,
+    ) -> Iterator[tuple[int, list[Any]]]:
         # detailed_response: every field of each record, as Scoro's own SDK asks for
         body: dict[str, Any] = {"request": {}, "detailed_response": True}
         if include_deleted:
