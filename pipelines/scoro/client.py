@@ -24,8 +24,9 @@ from dlt.common import logger as dlt_logger
 from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_EXCEPTIONS
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import AuthConfigBase
-from requests import PreparedRequest, Response
+from requests import PreparedRequest, Request, Response
 from requests.exceptions import ConnectionError
+from requests.structures import CaseInsensitiveDict
 
 from pipelines.scoro.ahead import read_ahead
 from pipelines.scoro.envelope import (
@@ -77,7 +78,10 @@ class ScoroBodyAuth(AuthConfigBase):
         body["apiKey"] = self._credentials.api_key
         body["company_account_id"] = self._credentials.company_account_id
         body.setdefault("lang", self._credentials.lang)
-        request.prepare_body(data=None, files=None, json=body)
+        content = json.dumps(body, allow_nan=False).encode("utf-8")
+        request.body = content
+        request.headers["Content-Type"] = "application/json"
+        request.headers["Content-Length"] = str(len(content))
         return request
 
     def __repr__(self) -> str:
@@ -183,6 +187,41 @@ class _DecimalRESTClient(RESTClient):
         target = dlt_logger.LOGGER
         if target is not None and target.isEnabledFor(logging.INFO):
             super()._log_request(request, prepared_url)
+
+    def _send_request(self, request: Request, **kwargs: Any) -> Response:
+        """dlt's send, minus what `requests` merges on every request for a session that may
+        talk to many servers (its `merge_setting` checks cost as much as a fast server's
+        answer). This session has no params, trusts no environment (its proxies and CA bundle
+        were read once, transport.py) and keeps its cookies: the session's headers, auth,
+        cookies, proxies and certificates go into the request as `requests` would put them."""
+        session = self.session
+        headers = CaseInsensitiveDict(session.headers)
+        for name, value in (request.headers or {}).items():
+            if value is None:
+                headers.pop(name, None)
+            else:
+                headers[name] = value
+        prepared = PreparedRequest()
+        prepared.prepare(
+            method=request.method.upper(),
+            url=request.url,
+            headers=headers,
+            files=request.files,
+            data=request.data,
+            json=request.json,
+            params={**session.params, **(request.params or {})},
+            auth=request.auth or session.auth,
+            cookies=session.cookies,
+            hooks=request.hooks,
+        )
+        self._log_request(request, prepared.url)
+        settings = {
+            "proxies": dict(session.proxies),
+            "stream": session.stream,
+            "verify": session.verify,
+            "cert": session.cert,
+        }
+        return session.send(prepared, **{**settings, **kwargs})
 
     def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
         page = _page_of(response)
