@@ -73,7 +73,7 @@ class LoadIssue:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class IssueContext:
     """Where values come from, for the issues they raise."""
 

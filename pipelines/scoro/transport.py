@@ -422,6 +422,10 @@ class RetryingClient(Client):
         """The server's own wait when it names one, else exponential backoff over the non-429
         failures only; never more than `max_wait`."""
         _, response = self._outcome(state)
+        # the end of a spent window the rate limiter counted itself (client.RateLimiter)
+        counted = getattr(response, "_scoro_resume_at", None)
+        if counted is not None:
+            return float(min(max(0.0, counted - time.monotonic()), self._max_wait))
         named = named_wait(response)
         if named is not None:
             return min(named, self._max_wait)
