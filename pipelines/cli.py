@@ -184,7 +184,12 @@ def parser() -> argparse.ArgumentParser:
         type=_modules,
         help="comma-separated subset, API or table names, e.g. invoices,contacts",
     )
-    sync.add_argument("--max-requests-per-second", type=float, help="client-side pace (10)")
+    sync.add_argument(
+        "--max-requests-per-second",
+        type=float,
+        help="a cap of the client's own on requests per second (default: none; the pace the "
+        "server announces in its x-ratelimit headers, 10 while it announces none)",
+    )
     sync.add_argument("--max-workers", type=int, help="view calls in flight (4)")
     sync.add_argument(
         "--request-timeout",

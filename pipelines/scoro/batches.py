@@ -50,26 +50,47 @@ class TableBatch:
 
     def to_arrow(self) -> pa.Table:
         rows = self.rows
-        present: dict[str, None] = {}
-        for row in rows:
-            present.update(dict.fromkeys(row))
+        present = set().union(*rows)
         # declared columns in their declared order, then the undeclared ones as they came,
         # named as dlt names them (two records may spell one undeclared column two ways)
         columns: dict[str, list[str]] = {name: [name] for name in self.types if name in present}
-        for name in present:
-            if name not in self.types:
+        undeclared = present.difference(self.types)
+        if undeclared:
+            for name in _in_order_of_arrival(rows, undeclared):
                 columns.setdefault(column_name(name), []).append(name)
+        kinds = {
+            column: self.types.get(column, _TEXT) if keys == [column] else _TEXT
+            for column, keys in columns.items()
+        }
+        # the columns one key fills are read from the rows in one pass by Arrow itself
+        single = [(column, keys[0]) for column, keys in columns.items() if len(keys) == 1]
+        read = pa.array(
+            rows, type=pa.struct([pa.field(key, kinds[column]) for column, key in single])
+        ).flatten()
+        by_column = dict(zip((column for column, _ in single), read, strict=True))
         arrays = []
         fields = []
         for column, keys in columns.items():
-            kind = self.types.get(column, _TEXT) if keys == [column] else _TEXT
-            if len(keys) == 1:
-                values = [row.get(keys[0]) for row in rows]
-            else:
+            kind = kinds[column]
+            array = by_column.get(column)
+            if array is None:
                 values = [next((row[k] for k in keys if k in row), None) for row in rows]
-            arrays.append(pa.array(values, type=kind))
+                array = pa.array(values, type=kind)
+            arrays.append(array)
             fields.append(pa.field(column, kind, nullable=self.nullable.get(column, True)))
         return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _in_order_of_arrival(rows: list[dict[str, Any]], names: set[str]) -> list[str]:
+    """`names` in the order the rows first show them."""
+    found: dict[str, None] = {}
+    for row in rows:
+        for name in row:
+            if name in names and name not in found:
+                found[name] = None
+        if len(found) == len(names):
+            break
+    return list(found)
 
 
 class Batches:

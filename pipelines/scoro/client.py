@@ -14,18 +14,22 @@ import math
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from dlt.common import logger as dlt_logger
 from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_EXCEPTIONS
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import AuthConfigBase
-from requests import PreparedRequest, Response
+from requests import PreparedRequest, Request, Response
 from requests.exceptions import ConnectionError
+from requests.structures import CaseInsensitiveDict
 
+from pipelines.scoro.ahead import read_ahead
 from pipelines.scoro.envelope import (
     AccessDenied,
     AuthenticationError,
@@ -75,35 +79,61 @@ class ScoroBodyAuth(AuthConfigBase):
         body["apiKey"] = self._credentials.api_key
         body["company_account_id"] = self._credentials.company_account_id
         body.setdefault("lang", self._credentials.lang)
-        request.prepare_body(data=None, files=None, json=body)
+        content = json.dumps(body, allow_nan=False).encode("utf-8")
+        request.body = content
+        request.headers["Content-Type"] = "application/json"
+        request.headers["Content-Length"] = str(len(content))
         return request
 
     def __repr__(self) -> str:
         return "ScoroBodyAuth(api_key='***')"
 
 
+# requests per second while the server has announced no pace and the user set none
+DEFAULT_PACE = 10.0
+
+
 class RateLimiter:
-    """Spaces requests (every attempt, retries included) across threads at the slower of two
-    paces: the client's own `max_per_second`, and the pace the server announces in its answers,
-    `x-ratelimit-limit` requests per window, the window being the `x-ratelimit-reset` of an
-    answer that opened one (1 s until such an answer is seen), with a margin so that uneven
-    arrival does not overfill a window. A window the server says is spent
-    (`x-ratelimit-remaining: 0`) is waited out, never longer than `max_wait`."""
+    """Spaces requests (every attempt, retries included) across threads at the pace the server
+    announces in its answers, `x-ratelimit-limit` requests per window, the window being the
+    `x-ratelimit-reset` of an answer that opened one (1 s until such an answer is seen), with a
+    margin so that uneven arrival does not overfill a window; `DEFAULT_PACE` until the server
+    announces one. `max_per_second`, when given, caps that pace (0: no cap of the client's own).
+
+    A window the server says is spent (`x-ratelimit-remaining: 0`) is waited out, never longer
+    than `max_wait`. `x-ratelimit-reset` is whole seconds, rounded up; the client also counts its
+    own requests: a window that holds `limit` requests opened no earlier than the `limit`-th most
+    recent request the client let go, so it has ended one window after that. The client waits
+    until then when that comes first (a spent 1-second window a few milliseconds from its end
+    costs those milliseconds, not a second), unless the server names its wait in `Retry-After`,
+    or that count was once proved wrong (another client spending the same budget): then the
+    server's reset is waited in full from there on."""
 
     # the share of the server's announced rate the client uses
     PACE_MARGIN = 0.95
     # the longest window read from `x-ratelimit-reset`; longer is a daily-style budget
     MAX_WINDOW = 60.0
+    # added to a window's end the client counted itself (the request it counts from reached
+    # the server a little after it was let go)
+    WINDOW_MARGIN = 0.05
 
-    def __init__(self, max_per_second: float, max_wait: float) -> None:
-        self._own_interval = 1.0 / max_per_second if max_per_second > 0 else 0.0
-        self._interval = self._own_interval
+    def __init__(self, max_per_second: float | None, max_wait: float) -> None:
+        if max_per_second is None:
+            self._own_interval = 0.0
+            self._interval = 1.0 / DEFAULT_PACE  # until the server announces its pace
+        else:
+            self._own_interval = 1.0 / max_per_second if max_per_second > 0 else 0.0
+            self._interval = self._own_interval
         self._max_wait = max_wait
         self._lock = threading.Lock()
         self._next_slot = 0.0
         self._blocked_until = 0.0
         self._window = 1.0
         self.server_pace: float | None = None  # requests per second the server allows
+        # when the latest requests were let go, oldest first
+        self._sent: deque[float] = deque(maxlen=1000)
+        self._trust_own_count = True
+        self._resumed_early_at: float | None = None
 
     @property
     def interval(self) -> float:
@@ -114,6 +144,7 @@ class RateLimiter:
             now = time.monotonic()
             slot = max(now, self._next_slot, self._blocked_until)
             self._next_slot = slot + self._interval
+            self._sent.append(slot)
         delay = slot - time.monotonic()
         if delay > 0:
             time.sleep(delay)
@@ -134,8 +165,36 @@ class RateLimiter:
                     wait,
                     reset,
                 )
+            refused = _refused_for_rate(response)
             with self._lock:
-                self._blocked_until = max(self._blocked_until, time.monotonic() + wait)
+                now = time.monotonic()
+                early = self._resumed_early_at
+                if refused and early is not None and now > early and self._trust_own_count:
+                    self._trust_own_count = False
+                    logger.info(
+                        "rate limit: refused after the window the client counted had ended; "
+                        "waiting the server's reset in full from now on"
+                    )
+                until = now + wait
+                counted = self._counted_window_end(limit, reset, response)
+                if counted is not None and counted < until:
+                    until = max(counted, now)
+                    self._resumed_early_at = until
+                    response._scoro_resume_at = until  # type: ignore[attr-defined]
+                self._blocked_until = max(self._blocked_until, until)
+
+    def _counted_window_end(
+        self, limit: float | None, reset: float, response: Response
+    ) -> float | None:
+        """The end of the spent window by the client's own count (see the class), or None."""
+        if not self._trust_own_count or limit is None or limit < 1:
+            return None
+        if reset > self._window + 1 or response.headers.get("Retry-After") is not None:
+            return None  # a longer pause than one window, or a wait the server names itself
+        count = int(limit)
+        if len(self._sent) < count:
+            return None
+        return self._sent[-count] + self._window * (1 + self.WINDOW_MARGIN)
 
     def _learn(self, limit: float, remaining: float | None, reset: float | None) -> None:
         with self._lock:
@@ -153,6 +212,13 @@ class RateLimiter:
             self._window,
             1.0 / self._interval if self._interval else float("inf"),
         )
+
+
+def _refused_for_rate(response: Response) -> bool:
+    if response.status_code == 429:
+        return True
+    problem = classify(response)
+    return problem is not None and problem.status == 429
 
 
 def _header_number(response: Response, name: str) -> float | None:
@@ -173,6 +239,49 @@ def where(response: Response) -> str:
 class _DecimalRESTClient(RESTClient):
     """Reads JSON numbers exactly, and accepts a page only when `data` is a list (or a
     position-keyed object, as PHP sends lists)."""
+
+    def _log_request(self, request: Any, prepared_url: str) -> None:
+        # dlt logs every request's URL at INFO (the key is in the body, never in the URL);
+        # the line costs about as much as a fast server's answer, so it is made only when
+        # dlt's logger would write it
+        target = dlt_logger.LOGGER
+        if target is not None and target.isEnabledFor(logging.INFO):
+            super()._log_request(request, prepared_url)
+
+    def _send_request(self, request: Request, **kwargs: Any) -> Response:
+        """dlt's send, minus what `requests` merges on every request for a session that may
+        talk to many servers (its `merge_setting` checks cost as much as a fast server's
+        answer). This session has no params, trusts no environment (its proxies and CA bundle
+        were read once, transport.py) and keeps its cookies: the session's headers, auth,
+        cookies, proxies and certificates go into the request as `requests` would put them."""
+        session = self.session
+        headers = CaseInsensitiveDict(session.headers)
+        for name, value in (request.headers or {}).items():
+            if value is None:
+                headers.pop(name, None)
+            else:
+                headers[name] = value
+        prepared = PreparedRequest()
+        prepared.prepare(
+            method=request.method.upper(),
+            url=request.url,
+            headers=headers,
+            files=request.files,
+            data=request.data,
+            json=request.json,
+            params={**session.params, **(request.params or {})},
+            auth=request.auth or session.auth,
+            cookies=session.cookies,
+            hooks=request.hooks,
+        )
+        self._log_request(request, prepared.url)
+        settings = {
+            "proxies": dict(session.proxies),
+            "stream": session.stream,
+            "verify": session.verify,
+            "cert": session.cert,
+        }
+        return session.send(prepared, **{**settings, **kwargs})
 
     def extract_response(self, response: Response, data_selector: Any) -> list[Any]:
         page = _page_of(response)
@@ -218,7 +327,7 @@ class ScoroClient:
         self,
         credentials: ScoroCredentials,
         *,
-        max_requests_per_second: float = 10.0,
+        max_requests_per_second: float | None = None,
         max_workers: int = 4,
         request_timeout: float = 30.0,
         max_attempts: int = 8,
@@ -246,6 +355,7 @@ class ScoroClient:
             respect_retry_after_header=True,
             responder=responder,
             before_attempt=self.limiter.acquire,
+            base_url=credentials.base_url,
         )
         self._local = threading.local()
         self._view_pool: ThreadPoolExecutor | None = None
@@ -340,7 +450,32 @@ class ScoroClient:
         start_page: int = 1,
         max_pages: int = 100_000,
     ) -> Iterator[tuple[int, list[Any]]]:
-        """(page number, records) for every page of `module`, from `start_page` on."""
+        """(page number, records) for every page of `module`, from `start_page` on; the next
+        page is fetched while the caller works on this one."""
+        return read_ahead(
+            lambda: self._pages(
+                module,
+                key_of=key_of,
+                knowledge=knowledge,
+                from_date=from_date,
+                include_deleted=include_deleted,
+                start_page=start_page,
+                max_pages=max_pages,
+            ),
+            name=f"scoro-list-{module}",
+        )
+
+    def _pages(
+        self,
+        module: str,
+        *,
+        key_of: Callable[[dict[str, Any]], Any],
+        knowledge: PagingKnowledge,
+        from_date: str | None,
+        include_deleted: bool,
+        start_page: int,
+        max_pages: int,
+    ) -> Iterator[tuple[int, list[Any]]]:
         # detailed_response: every field of each record, as Scoro's own SDK asks for
         body: dict[str, Any] = {"request": {}, "detailed_response": True}
         if include_deleted:

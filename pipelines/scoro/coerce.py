@@ -73,7 +73,7 @@ class LoadIssue:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class IssueContext:
     """Where values come from, for the issues they raise."""
 
@@ -301,30 +301,9 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def coerce_value(value: Any, kind: str, site_zone: ZoneInfo, notes: list[str]) -> Any:
-    """The typed value of one field, or CoercionError. `notes` collects values stored changed."""
-    if kind == schema.TEXT:
-        if type(value) is str and value.isascii():
-            return value  # the common case, valid as it is
-        text = to_text(value)
-        if text is None:
-            return None
-        cleaned, valid = clean_text(text)
-        if not valid:
-            notes.append("contains invalid unicode (a lone surrogate); replaced with U+FFFD")
-        return cleaned
-    if kind == schema.BIGINT:
-        return to_bigint(value)
-    if kind == schema.DECIMAL:
-        return to_decimal(value, notes)
-    if kind == schema.BOOL:
-        return to_bool(value)
-    if kind == schema.DATE:
-        return to_date(value)
-    if kind == schema.TIMESTAMP:
-        return to_timestamp(value, site_zone)
-    if kind == schema.JSON:
-        return to_json(value)
+def _coerce_text(value: Any, site_zone: ZoneInfo, notes: list[str]) -> Any:
+    if type(value) is str and value.isascii():
+        return value  # the common case, valid as it is
     text = to_text(value)
     if text is None:
         return None
@@ -332,6 +311,23 @@ def coerce_value(value: Any, kind: str, site_zone: ZoneInfo, notes: list[str]) -
     if not valid:
         notes.append("contains invalid unicode (a lone surrogate); replaced with U+FFFD")
     return cleaned
+
+
+# one function per column kind: (value, site zone, notes) -> typed value, or CoercionError
+_COERCERS: dict[str, Any] = {
+    schema.TEXT: _coerce_text,
+    schema.BIGINT: lambda value, zone, notes: to_bigint(value),
+    schema.DECIMAL: lambda value, zone, notes: to_decimal(value, notes),
+    schema.BOOL: lambda value, zone, notes: to_bool(value),
+    schema.DATE: lambda value, zone, notes: to_date(value),
+    schema.TIMESTAMP: lambda value, zone, notes: to_timestamp(value, zone),
+    schema.JSON: lambda value, zone, notes: to_json(value),
+}
+
+
+def coerce_value(value: Any, kind: str, site_zone: ZoneInfo, notes: list[str]) -> Any:
+    """The typed value of one field, or CoercionError. `notes` collects values stored changed."""
+    return _COERCERS.get(kind, _coerce_text)(value, site_zone, notes)
 
 
 def column_name(key: str) -> str:
@@ -353,16 +349,25 @@ def coerce_record(
     into `issues`. An undeclared key whose column would be a declared or reserved one (`SUM`
     onto `sum`, `_dlt_id`), or the same as another key's, is not loaded: it goes to `issues`."""
     flat = _flatten(record, fields)
-    typed: dict[str, Any] = {}
-    taken: dict[str, str] = {}  # column -> key that fills it
+    # every declared column, null unless the record fills it
+    typed: dict[str, Any] = dict.fromkeys(fields)
+    # column -> the undeclared key that fills it (a declared field fills its own column, which
+    # no undeclared key may take)
+    taken: dict[str, str] = {}
     notes: list[str] = []
+    coercers = _COERCERS
+    text_kind = schema.TEXT
     for name, value in flat.items():
         kind = fields.get(name)
         if kind is not None:
+            if value is None:  # null is null in every kind
+                continue
+            if kind == text_kind and type(value) is str and value.isascii():
+                typed[name] = value
+                continue
             try:
-                typed[name] = coerce_value(value, kind, site_zone, notes)
+                typed[name] = coercers.get(kind, _coerce_text)(value, site_zone, notes)
             except Exception as error:  # any failure stays with this one field
-                typed[name] = None
                 message = str(error) if isinstance(error, CoercionError) else repr(error)
                 issues.append(context.issue(name, value, message))
                 notes.clear()
@@ -371,7 +376,6 @@ def coerce_record(
                 for note in notes:
                     issues.append(context.issue(name, value, note, stored="stored as converted"))
                 notes.clear()
-            taken[name] = name
             continue
         column = _undeclared_column(name)
         if column is None:
@@ -415,8 +419,6 @@ def coerce_record(
                         )
                     )
             typed[name] = text
-    for name in fields:
-        typed.setdefault(name, None)
     return typed
 
 

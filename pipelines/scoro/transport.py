@@ -14,15 +14,18 @@ import contextlib
 import io
 import logging
 import math
-import queue
+import os
 import socket
 import threading
+import time
 import zlib
 from collections.abc import Callable
 from typing import Any
 
 import urllib3
+import urllib3.connection
 import urllib3.exceptions
+import urllib3.poolmanager
 from dlt.sources.helpers.requests import Client
 from dlt.sources.helpers.requests.retry import retry_if_exception_type, retry_if_predicate
 from dlt.sources.helpers.requests.session import Session
@@ -34,6 +37,7 @@ from requests.exceptions import (
     ContentDecodingError,
     ReadTimeout,
 )
+from requests.utils import get_environ_proxies, getproxies
 from tenacity import RetryCallState, Retrying, retry_any
 
 from pipelines.scoro.envelope import DailyLimitExhausted, ScoroAPIError, classify, is_json
@@ -44,34 +48,133 @@ RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 _CHUNK = 64 * 1024
 
 
-class _Readers:
-    """Daemon threads that send requests and read answers, reused from one request to the
-    next (starting a thread per request costs more than an answer from a fast server). A
-    thread is added whenever none is idle, so no request ever waits for another; one left
-    reading an abandoned, trickled answer never holds up the process's exit."""
+class _Watch:
+    """The deadline of one request, and the socket it is read from once that is known."""
+
+    __slots__ = ("deadline", "sock", "expired")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.sock: socket.socket | None = None
+        self.expired = False
+
+    def attach(self, sock: socket.socket | None) -> None:
+        self.sock = sock
+        if self.expired:  # the deadline passed before the socket was known
+            _shut(sock)
+
+    def expire(self) -> None:
+        self.expired = True
+        _shut(self.sock)
+
+
+def _shut(sock: socket.socket | None) -> None:
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Watchdog:
+    """One daemon thread that ends every request still unanswered at its deadline: it shuts
+    the request's socket, so that the thread reading it (whatever the server trickles, status
+    line or body) returns at once and reports the timeout. The request is sent and read in the
+    caller's own thread: no hand-over between threads per request, and the watchdog, looking
+    every `TICK` seconds, is never woken by one."""
+
+    TICK = 0.1
 
     def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._idle = 0
+        self._watches: set[_Watch] = set()
+        self._thread: threading.Thread | None = None
 
-    def run(self, job: Callable[[], None]) -> None:
+    def add(self, watch: _Watch) -> None:
         with self._lock:
-            start = self._idle == 0
-            if not start:
-                self._idle -= 1
-        self._jobs.put(job)
-        if start:
-            threading.Thread(target=self._serve, name="scoro-http", daemon=True).start()
+            self._watches.add(watch)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="scoro-deadlines", daemon=True
+                )
+                self._thread.start()
 
-    def _serve(self) -> None:
+    def remove(self, watch: _Watch) -> None:
+        """After this returns the watch's socket is never shut by the watchdog (it may go
+        back to the connection pool)."""
+        with self._lock:
+            self._watches.discard(watch)
+
+    def _run(self) -> None:
         while True:
-            self._jobs.get()()
+            time.sleep(self.TICK)
+            now = time.monotonic()
             with self._lock:
-                self._idle += 1
+                for watch in [w for w in self._watches if w.deadline <= now]:
+                    self._watches.discard(watch)
+                    watch.expire()
 
 
-_READERS = _Readers()
+_WATCHDOG = _Watchdog()
+_CURRENT = threading.local()
+
+
+class _OneWrite:
+    """Sends a request's header block together with its body, in one write: two writes wake
+    the server twice (with TCP_NODELAY each is a packet of its own)."""
+
+    _hold = False
+    _held = b""
+
+    def request(self, method: str, url: str, body: Any = None, *args: Any, **kwargs: Any) -> None:
+        self._hold = isinstance(body, bytes | str) and bool(body)
+        try:
+            super().request(method, url, body, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            held, self._held, self._hold = self._held, b"", False
+            if held:  # no body came after all
+                super().send(held)  # type: ignore[misc]
+
+    def send(self, data: Any) -> None:
+        if self._hold and isinstance(data, bytes):  # the header block: wait for the body
+            self._hold = False
+            self._held = data
+            return
+        if self._held and isinstance(data, bytes):
+            data, self._held = self._held + data, b""
+        super().send(data)  # type: ignore[misc]
+
+    def getresponse(self) -> Any:
+        watch = getattr(_CURRENT, "watch", None)
+        if watch is not None:
+            watch.attach(self.sock)  # type: ignore[attr-defined]
+        return super().getresponse()  # type: ignore[misc]
+
+
+class _WatchedConnection(_OneWrite, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_OneWrite, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _WatchedPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedConnection
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_PLAIN_POOLS = dict(urllib3.poolmanager.pool_classes_by_scheme)
+_WATCHED_POOLS = {"http": _WatchedPool, "https": _WatchedHTTPSPool}
+
+
+def _watch_pools(manager: Any) -> Any:
+    """Connections of `manager` whose socket is handed to the request's watch (a SOCKS
+    manager keeps its own pools: its requests are still bounded by the socket timeout)."""
+    if getattr(manager, "pool_classes_by_scheme", None) == _PLAIN_POOLS:
+        manager.pool_classes_by_scheme = _WATCHED_POOLS
+    return manager
 
 
 class DeadlineAdapter(HTTPAdapter):
@@ -81,6 +184,13 @@ class DeadlineAdapter(HTTPAdapter):
         super().__init__(**kwargs)
         self.total_timeout = total_timeout
 
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        return _watch_pools(super().proxy_manager_for(proxy, **proxy_kwargs))
+
     def transmit(self, request: PreparedRequest, timeout: Any = None, **kwargs: Any) -> Response:
         """Sends the request and returns as soon as the status line and headers are in (the
         body is read by `send`, under the deadline)."""
@@ -89,35 +199,33 @@ class DeadlineAdapter(HTTPAdapter):
     def send(
         self, request: PreparedRequest, stream: bool = False, timeout: Any = None, **kwargs: Any
     ) -> Response:  # type: ignore[override]
-        result: dict[str, Any] = {}
-        done = threading.Event()
-        abandoned = threading.Event()
-
-        def work() -> None:
-            try:
-                response = self.transmit(request, timeout=timeout, **kwargs)
-                result["response"] = response
-                _read_body(response, abandoned)
-            except BaseException as error:  # handed to the caller's thread
-                result["error"] = error
-            finally:
-                done.set()
-
-        # the reader runs in its own thread so that the caller can stop waiting for it at the
-        # deadline, whatever the socket does (a trickled status line or body)
-        _READERS.run(work)
-        if not done.wait(self.total_timeout):
-            abandoned.set()
-            response = result.get("response")
+        watch = _Watch(time.monotonic() + self.total_timeout)
+        _CURRENT.watch = watch
+        _WATCHDOG.add(watch)
+        response: Response | None = None
+        try:
+            response = self.transmit(request, timeout=timeout, **kwargs)
+            _read_body(response, watch)
+            failure: BaseException | None = None
+        except BaseException as error:
+            failure = error
+        finally:
+            _CURRENT.watch = None
+            _WATCHDOG.remove(watch)
+        if watch.expired or (failure is None and time.monotonic() > watch.deadline):
             if response is not None:
                 _discard(response)
             raise ReadTimeout(
                 f"no complete answer within {self.total_timeout:g} s (--request-timeout)",
                 request=request,
-            )
-        if "error" in result:
-            raise result["error"]
-        return result["response"]
+            ) from failure
+        if failure is not None:
+            if response is not None:
+                _discard(response)  # a broken answer: its connection is not reused
+            raise failure
+        assert response is not None
+        response.raw.release_conn()
+        return response
 
 
 # A function that answers one request in this process: (method, path with query, body) ->
@@ -167,14 +275,12 @@ def _discard(response: Response) -> None:
         raw.close()
 
 
-def _read_body(response: Response, abandoned: threading.Event) -> None:
+def _read_body(response: Response, watch: _Watch) -> None:
+    """Reads the whole body into the response (the connection is released by the caller)."""
     raw = response.raw
     chunks: list[bytes] = []
     try:
-        while True:
-            if abandoned.is_set():
-                _discard(response)
-                return
+        while not watch.expired:
             chunk = raw.read1(_CHUNK, decode_content=False)
             if not chunk:
                 break
@@ -185,13 +291,9 @@ def _read_body(response: Response, abandoned: threading.Event) -> None:
         raise ChunkedEncodingError(str(error), request=response.request) from error
     except OSError as error:
         raise ConnectionError(str(error), request=response.request) from error
-    if abandoned.is_set():
-        _discard(response)
-        return
     body = b"".join(chunks)
     response._content = _decoded(body, response.headers.get("content-encoding", ""))  # type: ignore[attr-defined]
     response._content_consumed = True  # type: ignore[attr-defined]
-    response.raw.release_conn()
 
 
 def _decoded(body: bytes, encoding: str) -> bytes:
@@ -267,9 +369,14 @@ class RetryingClient(Client):
         on_retry: Callable[[str], None] | None = None,
         responder: Responder | None = None,
         before_attempt: Callable[[], None] | None = None,
+        base_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # what `requests` would read from the environment for every request (proxies, CA
+        # bundle), read once: every request goes to the same server
+        self._proxies = get_environ_proxies(base_url) if base_url else getproxies()
+        self._verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
         self._before_attempt = before_attempt
         self._rate_limited_attempts = rate_limited_attempts
         self._max_wait = max_wait
@@ -315,6 +422,10 @@ class RetryingClient(Client):
         """The server's own wait when it names one, else exponential backoff over the non-429
         failures only; never more than `max_wait`."""
         _, response = self._outcome(state)
+        # the end of a spent window the rate limiter counted itself (client.RateLimiter)
+        counted = getattr(response, "_scoro_resume_at", None)
+        if counted is not None:
+            return float(min(max(0.0, counted - time.monotonic()), self._max_wait))
         named = named_wait(response)
         if named is not None:
             return min(named, self._max_wait)
@@ -357,6 +468,10 @@ class RetryingClient(Client):
 
     def _make_session(self) -> Session:
         session = Session(**self._session_kwargs)  # type: ignore[arg-type]
+        session.trust_env = False
+        session.proxies.update(self._proxies)
+        if self._verify:
+            session.verify = self._verify
         session.mount("http://", self._adapter)
         session.mount("https://", self._adapter)
         kwargs = self._retry_kwargs
