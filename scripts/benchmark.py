@@ -68,6 +68,8 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "load_average_at_start": os.getloadavg(),
+        # dbt's threads on DuckDB (profiles.yml: 1 unless SCORO_DBT_THREADS says otherwise)
+        "dbt_threads": int(os.environ.get("SCORO_DBT_THREADS", "1")),
     }
 
 
@@ -372,7 +374,8 @@ def print_table(report: dict[str, Any]) -> None:
         f"scale {report['scale']:g} ({report.get('invoice_lines', 0):,} invoice lines); "
         f"HTTP sync at scale {report['sync_scale']:g}; growth {report['growth_scales'][0]:g} -> "
         f"{report['growth_scales'][1]:g}; {m['cores']} cores, {m['memory_gb']} GB; load "
-        f"{m['load_average_at_start'][0]:.1f} -> {m['load_average_at_end'][0]:.1f}"
+        f"{m['load_average_at_start'][0]:.1f} -> {m['load_average_at_end'][0]:.1f}; "
+        f"dbt threads {m.get('dbt_threads', '?')}"
     )
     print(f"{'measure':<44} {'value':>9}  {'goal':<8} met   (fill and dbt build: big scale)")
     for name, entry in report["ratios"].items():
