@@ -91,8 +91,9 @@ LINT = $(BIN)/ruff check . && $(BIN)/ruff format --check . \
 lint: setup
 	$(LINT)
 
-# pytest in PYTEST_WORKERS processes (pytest-xdist; the tests of the session's shared warehouse
-# stay in one, see tests/python/conftest.py) while lint runs beside it in the background (no
+# pytest in PYTEST_WORKERS processes (pytest-xdist; loadgroup hands them the tests one at a time,
+# in the order conftest.py gives them, longest first; what several tests share is built once, see
+# built_once in tests/python/conftest.py) while lint runs beside it in the background (no
 # sub-make); lint's output is kept in logs/lint.log and shown when it fails.
 PYTEST_WORKERS ?= auto
 test: setup system-deps

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -69,22 +73,55 @@ def sync_into(path: Path, simulator: Simulator, tenant: str = TENANT, **settings
     )
 
 
-# The session's shared company and what is built from it: with pytest-xdist (`make test` runs
-# `-n auto --dist loadgroup`), every test that needs them runs in one worker, so the sync and
-# the dbt build happen once, while the other workers run the tests with servers of their own.
-# (Only speed depends on it: a worker that needs them anyway builds its own.) The last three
-# fetch `built_warehouse` with `request.getfixturevalue`, which pytest cannot see ahead.
-SHARED_FIXTURES = frozenset(
-    {"shared_simulator", "synced_warehouse", "dbt_build", "built_warehouse"}
-    | {"docs_warehouse", "readme_warehouse", "warehouse"}
+# What the session shares (the shared company's sync and `dbt build`, and the module fixtures
+# that build a warehouse or a site of their own) is built once per test run, whichever pytest-xdist
+# worker needs it first; the other workers wait for it and use the same files (read-only). Tests
+# go to the workers one at a time (`make test`: `--dist loadgroup`, no groups), longest first.
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """The folder `build(folder)` filled, built by the first worker of this run that asks (the
+    others wait on a file lock); if that build failed, the others fail with its error."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, which holds each worker's own
+    folder, failure = root / f"built-once-{name}", root / f"built-once-{name}.failed"
+    with open(root / f"built-once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if failure.exists():
+            pytest.fail(f"building {name} failed in another worker:\n{failure.read_text()}")
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                build(folder)
+            except BaseException:
+                failure.write_text(traceback.format_exc()[-6000:])
+                raise
+            (folder / ".built").touch()
+    return folder
+
+
+# The tests that take longest (their own syncs and dbt runs, or the first use of a shared build;
+# measured with --durations), started first so that no worker is left running one at the end.
+# The rest keep their order.
+LONGEST_FIRST = (
+    "test_docs_site.py::test_area_diagrams_cover_the_staging_layer",  # shared sync, build, docs
+    "test_incremental_models.py::test_incremental_build_equals_a_full_refresh_after_changes",
+    "test_ledger_hand_ledger.py::test_amount_due_and_remaining_credit_of_every_document",
+    "test_staging.py::test_orphan_invoice_fails_exactly_its_relationship_test",
+    "test_sync.py::test_sync_survives_429_storm_5xx_timeouts_and_truncated_bodies",
+    "test_sync.py::test_killed_sync_rerun_ends_equal_to_truth",
+    "test_sync.py::test_api_key_never_appears_in_logs_tables_or_files",
 )
-SHARED_GROUP = "shared-warehouse"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group(SHARED_GROUP))
+    def rank(item: pytest.Item) -> int:
+        name = f"{item.path.name}::{item.name}"
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the others keep their order
 
 
 @pytest.fixture
@@ -96,20 +133,29 @@ def simulator() -> Iterator[Simulator]:
 
 
 @pytest.fixture(scope="session")
-def shared_simulator() -> Iterator[Simulator]:
-    """One company for the read-only tests of the whole session: never mutate it."""
-    sim = start_simulator()
+def shared_simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
+    """One company for the read-only tests of the whole session: never mutate it. Each worker
+    serves its own, as of the day the run's first worker chose: the same company (same seed)."""
+
+    def choose_the_day(folder: Path) -> None:
+        today = datetime.now(ZoneInfo(SITE_TIMEZONE)).date()
+        (folder / "as_of").write_text(today.isoformat())
+
+    folder = built_once(tmp_path_factory, "shared-company", choose_the_day)
+    sim = start_simulator(as_of=date.fromisoformat((folder / "as_of").read_text()))
     yield sim
     sim.stop()
 
 
 @pytest.fixture(scope="session")
 def synced_warehouse(shared_simulator: Simulator, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A DuckDB file holding one full sync of the shared company."""
-    path = tmp_path_factory.mktemp("synced") / "scoro.duckdb"
-    result = sync_into(path, shared_simulator)
-    assert result.complete, result.summary()
-    return path
+    """A DuckDB file holding one full sync of the shared company (synced once per run)."""
+
+    def sync_the_company(folder: Path) -> None:
+        result = sync_into(folder / "scoro.duckdb", shared_simulator)
+        assert result.complete, result.summary()
+
+    return built_once(tmp_path_factory, "synced", sync_the_company) / "scoro.duckdb"
 
 
 def run_dbt(args: list[str], duckdb_path: Path, target_path: Path) -> subprocess.CompletedProcess:
@@ -138,13 +184,27 @@ def dbt_results(target_path: Path) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def dbt_build(synced_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
-    """`dbt build` on a copy of the synced file: (duckdb path, target dir, completed process)."""
-    workdir = tmp_path_factory.mktemp("built")
-    path = workdir / "scoro.duckdb"
-    shutil.copy(synced_warehouse, path)
-    target = workdir / "target"
-    completed = run_dbt(["build"], path, target)
-    return path, target, completed
+    """`dbt build` on a copy of the synced file, once per run: (duckdb path, target dir,
+    completed process)."""
+
+    def build(folder: Path) -> None:
+        shutil.copy(synced_warehouse, folder / "scoro.duckdb")
+        completed = run_dbt(["build"], folder / "scoro.duckdb", folder / "target")
+        (folder / "completed.json").write_text(
+            json.dumps({"args": completed.args, "returncode": completed.returncode})
+        )
+        (folder / "stdout.txt").write_text(completed.stdout)
+        (folder / "stderr.txt").write_text(completed.stderr)
+
+    folder = built_once(tmp_path_factory, "built", build)
+    recorded = json.loads((folder / "completed.json").read_text())
+    completed = subprocess.CompletedProcess(
+        recorded["args"],
+        recorded["returncode"],
+        (folder / "stdout.txt").read_text(),
+        (folder / "stderr.txt").read_text(),
+    )
+    return folder / "scoro.duckdb", folder / "target", completed
 
 
 @pytest.fixture(scope="session")

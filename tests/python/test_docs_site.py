@@ -35,7 +35,7 @@ import duckdb
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import UNIFIED_OBJECTS
+from conftest import UNIFIED_OBJECTS, built_once
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -116,45 +116,51 @@ MIN_RESOLVED_SHARE = 0.5
 def docs_warehouse(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """A copy of the built DuckDB file ($SCORO_BUILT_DUCKDB if set, else ``built_warehouse``)."""
+    """A copy of the built DuckDB file ($SCORO_BUILT_DUCKDB if set, else ``built_warehouse``),
+    made once per run (conftest.built_once)."""
     override = os.environ.get("SCORO_BUILT_DUCKDB")
     if override:
         source = Path(override)
         assert source.is_file(), f"SCORO_BUILT_DUCKDB={override} is not a file"
     else:
         source = Path(request.getfixturevalue("built_warehouse"))
-    path = tmp_path_factory.mktemp("docs") / "scoro.duckdb"
-    shutil.copy(source, path)
-    return path
+    folder = built_once(
+        tmp_path_factory, "docs", lambda folder: shutil.copy(source, folder / "scoro.duckdb")
+    )
+    return folder / "scoro.duckdb"
 
 
 @pytest.fixture(scope="module")
-def docs_site(docs_warehouse: Path) -> Path:
-    """The generated docs site: the target dir that scripts/docs.sh filled."""
+def docs_site(docs_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated docs site: the target dir that scripts/docs.sh filled (once per run)."""
     assert shutil.which("dot"), "graphviz `dot` is missing: run `make system-deps`"
-    target = docs_warehouse.parent / "target"
-    env = {
-        **os.environ,
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "SCORO_DUCKDB_PATH": str(docs_warehouse),
-        "DBT_PROFILES_DIR": str(REPO),
-        "DBT_TARGET_PATH": str(target),
-        "DBT_LOG_PATH": str(target / "logs"),
-        "SCORO_DOCS_COPY_ASSETS": "0",  # leave the repository's assets/ alone
-    }
-    completed = subprocess.run(
-        ["bash", str(REPO / "scripts" / "docs.sh")],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    assert completed.returncode == 0, (
-        f"scripts/docs.sh failed ({completed.returncode}):\n"
-        f"{completed.stdout[-4000:]}\n{completed.stderr[-4000:]}"
-    )
+
+    def generate(folder: Path) -> None:
+        target = folder / "target"
+        env = {
+            **os.environ,
+            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "SCORO_DUCKDB_PATH": str(docs_warehouse),
+            "DBT_PROFILES_DIR": str(REPO),
+            "DBT_TARGET_PATH": str(target),
+            "DBT_LOG_PATH": str(target / "logs"),
+            "SCORO_DOCS_COPY_ASSETS": "0",  # leave the repository's assets/ alone
+        }
+        completed = subprocess.run(
+            ["bash", str(REPO / "scripts" / "docs.sh")],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
+        assert completed.returncode == 0, (
+            f"scripts/docs.sh failed ({completed.returncode}):\n"
+            f"{completed.stdout[-4000:]}\n{completed.stderr[-4000:]}"
+        )
+
+    target = built_once(tmp_path_factory, "docs-site", generate) / "target"
     for name in DIAGRAMS:
         assert (target / "assets" / f"{name}.svg").is_file(), f"no {name}.svg in {target}/assets"
     return target

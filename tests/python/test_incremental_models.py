@@ -6,6 +6,8 @@ as a full refresh, row for row, and it re-posted and rebuilt only some documents
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -166,27 +168,36 @@ def _rename_dimensions(path: Path) -> dict[str, str]:
     return renamed
 
 
-def _compare_with_a_full_refresh(
-    path: Path, tmp_path: Path, name: str
-) -> duckdb.DuckDBPyConnection:
-    """Copy the incrementally built file, fully refresh the copy, and attach both."""
-    full = tmp_path / f"{name}_full_refresh.duckdb"
-    shutil.copy(path, full)
-    _run(["run", "--full-refresh", *VARS, "--select", *LEDGER], full, tmp_path / f"target_{name}")
+@contextmanager
+def _compared_with_a_full_refresh(
+    path: Path, target: Path, name: str
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Set the incrementally built file aside, fully refresh the file in its place, and attach
+    both; the incrementally built file is back in its place afterwards. Every dbt run of the
+    test uses the same file name, target dir and vars, so dbt parses the project only once."""
+    incremental = path.with_name(f"{name}_incremental.duckdb")
+    full = path.with_name(f"{name}_full_refresh.duckdb")
+    shutil.copy(path, incremental)
+    _run(["run", "--full-refresh", *VARS, "--select", *LEDGER], path, target)
+    path.rename(full)
+    incremental.rename(path)
     con = duckdb.connect(":memory:")
-    con.execute(f"attach '{path}' as incremental (read_only)")
-    con.execute(f"attach '{full}' as full_refresh (read_only)")
-    incremental_tables = _tables(con, "incremental")
-    assert incremental_tables == _tables(con, "full_refresh")
-    for table in INCREMENTAL_MODELS:
-        assert table in incremental_tables
-    differing = {
-        table: n
-        for table, columns in incremental_tables.items()
-        if (n := _differences(con, table, columns))
-    }
-    assert not differing, differing
-    return con
+    try:
+        con.execute(f"attach '{path}' as incremental (read_only)")
+        con.execute(f"attach '{full}' as full_refresh (read_only)")
+        incremental_tables = _tables(con, "incremental")
+        assert incremental_tables == _tables(con, "full_refresh")
+        for table in INCREMENTAL_MODELS:
+            assert table in incremental_tables
+        differing = {
+            table: n
+            for table, columns in incremental_tables.items()
+            if (n := _differences(con, table, columns))
+        }
+        assert not differing, differing
+        yield con
+    finally:
+        con.close()
 
 
 def test_incremental_build_equals_a_full_refresh_after_changes(simulator, tmp_path: Path) -> None:
@@ -194,7 +205,7 @@ def test_incremental_build_equals_a_full_refresh_after_changes(simulator, tmp_pa
     target = tmp_path / "target"
     company = simulator.company()
     assert sync_into(path, simulator).complete
-    _run(["seed"], path, target)
+    _run(["seed", *VARS], path, target)
     _run(["run", *VARS, "--select", *LEDGER], path, target)
 
     # 1. everything changes: contacts, products (re-priced), projects, documents, receipts
@@ -203,7 +214,7 @@ def test_incremental_build_equals_a_full_refresh_after_changes(simulator, tmp_pa
     _run(["run", *VARS, "--select", *LEDGER], path, target)
     changed_invoices = {i for c in changes for i in c["invoices"]["changed"]}
     deleted = {i for c in changes for i in c["invoices"]["deleted"] + c["bills"]["deleted"]}
-    with _compare_with_a_full_refresh(path, tmp_path, "everything") as con:
+    with _compared_with_a_full_refresh(path, target, "everything") as con:
         # the changes reach back into closed months
         ((oldest,),) = con.execute(
             "select cast(min(date) as date) from incremental.staging.stg_scoro__invoices "
@@ -238,7 +249,7 @@ def test_incremental_build_equals_a_full_refresh_after_changes(simulator, tmp_pa
     # running balances: from each changed account's first changed row on, the rows before it kept
     built, rows = rebuilt["accounting.general_ledger"]
     assert 0 < built < rows, ("accounting.general_ledger", built, rows)
-    with _compare_with_a_full_refresh(path, tmp_path, "documents") as con:
+    with _compared_with_a_full_refresh(path, target, "documents") as con:
         for table in INCREMENTAL_MODELS[:3]:  # the document models
             ((kept, reposted, documents),) = con.execute(
                 "select count(*) filter (where source_synced_at <= ?), "
@@ -255,7 +266,7 @@ def test_incremental_build_equals_a_full_refresh_after_changes(simulator, tmp_pa
     rebuilt = _rebuilt_rows(path)
     print("rebuilt rows, rows:", rebuilt)
     assert all(built > 0 for built, _ in rebuilt.values()), rebuilt
-    with _compare_with_a_full_refresh(path, tmp_path, "renamed") as con:
+    with _compared_with_a_full_refresh(path, target, "renamed") as con:
         # the new names reached the marts (so the comparison above compared them)
         ((projects, vat_codes, custom_fields, accounts),) = con.execute(
             "select "

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import REPO, dbt_results, run_dbt
+from conftest import REPO, built_once, dbt_results, run_dbt
 
 TENANT = "hand-agency"
 AS_OF = "2025-03-31"
@@ -675,19 +675,24 @@ def write_raw(path: Path, tables: dict[str, list[dict]]) -> None:
 
 @pytest.fixture(scope="module")
 def hand_ledger(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    workdir = tmp_path_factory.mktemp("hand")
-    path = workdir / "hand.duckdb"
-    write_raw(path, hand_company())
-    target = workdir / "target"
-    completed = run_dbt(["build", "--vars", f"{{scoro_as_of_date: '{AS_OF}'}}"], path, target)
-    failures = [
-        f"{r['unique_id']}: {r['status']} {r.get('message') or ''}"
-        for r in dbt_results(target)
-        if r["status"] in ("error", "fail")
-    ]
-    assert completed.returncode == 0 and not failures, (
-        "\n".join(failures) + completed.stdout[-3000:]
-    )
+    """The hand company's raw tables, `dbt build` green on them (once per run, whichever worker
+    asks first: conftest.built_once), opened read-only."""
+
+    def build(workdir: Path) -> None:
+        path = workdir / "hand.duckdb"
+        write_raw(path, hand_company())
+        target = workdir / "target"
+        completed = run_dbt(["build", "--vars", f"{{scoro_as_of_date: '{AS_OF}'}}"], path, target)
+        failures = [
+            f"{r['unique_id']}: {r['status']} {r.get('message') or ''}"
+            for r in dbt_results(target)
+            if r["status"] in ("error", "fail")
+        ]
+        assert completed.returncode == 0 and not failures, (
+            "\n".join(failures) + completed.stdout[-3000:]
+        )
+
+    path = built_once(tmp_path_factory, "hand-ledger", build) / "hand.duckdb"
     connection = duckdb.connect(str(path), read_only=True)
     yield connection
     connection.close()

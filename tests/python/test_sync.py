@@ -194,7 +194,11 @@ def test_killed_sync_rerun_ends_equal_to_truth(tmp_path: Path) -> None:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         assert process.returncode != 0  # it really was cut short
-        rerun = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+        # the rerun need not be slow (the slow pace was for killing it mid-way)
+        sim.rate_limit_per_second = 500
+        rerun = subprocess.run(
+            [*command[:-1], "400"], cwd=REPO, env=env, capture_output=True, text=True
+        )
         assert rerun.returncode == 0, rerun.stderr[-2000:]
         assert differences(path, sim.company(TENANT).truth(), TENANT) == []
     finally:
@@ -253,6 +257,8 @@ def test_api_key_never_appears_in_logs_tables_or_files(tmp_path: Path) -> None:
                 str(path),
                 "--modules",
                 "invoices,contacts",
+                "--max-requests-per-second",
+                "400",  # the default pace (10) would make this test wait 40 s for nothing
             ],
             cwd=REPO,
             env=env,
