@@ -158,24 +158,28 @@ def synced_warehouse(shared_simulator: Simulator, tmp_path_factory: pytest.TempP
     return built_once(tmp_path_factory, "synced", sync_the_company) / "scoro.duckdb"
 
 
-def run_dbt(args: list[str], duckdb_path: Path, target_path: Path) -> subprocess.CompletedProcess:
-    env = {
+def dbt_env(duckdb_path: Path, target_path: Path, **more: str) -> dict[str, str]:
+    """The environment of a dbt run (or of a script calling dbt) on `duckdb_path`, its target
+    folder and logs in `target_path`."""
+    return {
         **os.environ,
         "SCORO_DUCKDB_PATH": str(duckdb_path),
         "DBT_PROFILES_DIR": str(REPO),
         "DBT_TARGET_PATH": str(target_path),
         "DBT_LOG_PATH": str(target_path / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **more,
     }
+
+
+def run_in_repo(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(VENV_BIN / "dbt"), *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=1800, check=False
     )
+
+
+def run_dbt(args: list[str], duckdb_path: Path, target_path: Path) -> subprocess.CompletedProcess:
+    return run_in_repo([str(VENV_BIN / "dbt"), *args], dbt_env(duckdb_path, target_path))
 
 
 def dbt_results(target_path: Path) -> list[dict]:

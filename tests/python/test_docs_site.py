@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 import xml.etree.ElementTree as ET
@@ -35,7 +34,7 @@ import duckdb
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import UNIFIED_OBJECTS, built_once
+from conftest import UNIFIED_OBJECTS, built_once, dbt_env, run_in_repo
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -137,24 +136,13 @@ def docs_site(docs_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
     def generate(folder: Path) -> None:
         target = folder / "target"
-        env = {
-            **os.environ,
-            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "SCORO_DUCKDB_PATH": str(docs_warehouse),
-            "DBT_PROFILES_DIR": str(REPO),
-            "DBT_TARGET_PATH": str(target),
-            "DBT_LOG_PATH": str(target / "logs"),
-            "SCORO_DOCS_COPY_ASSETS": "0",  # leave the repository's assets/ alone
-        }
-        completed = subprocess.run(
-            ["bash", str(REPO / "scripts" / "docs.sh")],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=1800,
-            check=False,
+        env = dbt_env(
+            docs_warehouse,
+            target,
+            PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            SCORO_DOCS_COPY_ASSETS="0",  # leave the repository's assets/ alone
         )
+        completed = run_in_repo(["bash", str(REPO / "scripts" / "docs.sh")], env)
         assert completed.returncode == 0, (
             f"scripts/docs.sh failed ({completed.returncode}):\n"
             f"{completed.stdout[-4000:]}\n{completed.stderr[-4000:]}"
