@@ -103,8 +103,8 @@ def built_once(
 
 
 # The tests that take longest (their own syncs and dbt runs, or the first use of a shared build;
-# measured with --durations), started first so that no worker is left running one at the end.
-# The rest keep their order.
+# measured with --durations), started first so that no worker is left running one at the end,
+# then whole modules of tests that each sync a company; the rest keep their order.
 LONGEST_FIRST = (
     "test_docs_site.py::test_area_diagrams_cover_the_staging_layer",  # shared sync, build, docs
     "test_incremental_models.py::test_incremental_build_equals_a_full_refresh_after_changes",
@@ -112,14 +112,18 @@ LONGEST_FIRST = (
     "test_staging.py::test_orphan_invoice_fails_exactly_its_relationship_test",
     "test_sync.py::test_sync_survives_429_storm_5xx_timeouts_and_truncated_bodies",
     "test_sync.py::test_killed_sync_rerun_ends_equal_to_truth",
-    "test_sync.py::test_api_key_never_appears_in_logs_tables_or_files",
+    "test_sync.py",
+    "test_fill.py",
+    "test_missing_warehouse.py",
 )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
-        name = f"{item.path.name}::{item.name}"
-        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+        for name in (f"{item.path.name}::{item.name}", item.path.name):
+            if name in LONGEST_FIRST:
+                return LONGEST_FIRST.index(name)
+        return len(LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: the others keep their order
 
