@@ -102,16 +102,20 @@ def built_once(
     return folder
 
 
-# The tests that take longest (their own syncs and dbt runs, or the first use of a shared build;
-# measured with --durations), started first so that no worker is left running one at the end,
-# then whole modules of tests that each sync a company; the rest keep their order.
+# The tests that take longest, started first so that no worker is left running one at the end:
+# their own syncs and dbt runs, the first use of the shared builds, and the tests that mostly wait
+# (for a server's rate limit, a timeout), which go first beside lint (`make test`); then whole
+# modules whose tests each sync a company; the rest keep their order. xdist's loadgroup hands
+# each worker two tests to start with (even and odd places here), then one at a time.
 LONGEST_FIRST = (
     "test_docs_site.py::test_area_diagrams_cover_the_staging_layer",  # shared sync, build, docs
+    "test_sync.py::test_sync_survives_429_storm_5xx_timeouts_and_truncated_bodies",
+    "test_staging.py::test_orphan_invoice_fails_exactly_its_relationship_test",
+    "test_sync.py::test_rate_limit_is_respected",
     "test_incremental_models.py::test_incremental_build_equals_a_full_refresh_after_changes",
     "test_ledger_hand_ledger.py::test_amount_due_and_remaining_credit_of_every_document",
-    "test_staging.py::test_orphan_invoice_fails_exactly_its_relationship_test",
-    "test_sync.py::test_sync_survives_429_storm_5xx_timeouts_and_truncated_bodies",
     "test_sync.py::test_killed_sync_rerun_ends_equal_to_truth",
+    "test_hostile_transport.py::test_a_reader_taking_the_file_during_the_sync_is_waited_for_or_named",
     "test_sync.py",
     "test_fill.py",
     "test_missing_warehouse.py",
