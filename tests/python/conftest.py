@@ -76,7 +76,9 @@ def sync_into(path: Path, simulator: Simulator, tenant: str = TENANT, **settings
 # What the session shares (the shared company's sync and `dbt build`, and the module fixtures
 # that build a warehouse or a site of their own) is built once per test run, whichever pytest-xdist
 # worker needs it first; the other workers wait for it and use the same files (read-only). Tests
-# go to the workers one at a time (`make test`: `--dist loadgroup`, no groups), longest first.
+# go to the workers one at a time (`make test`: `--dist loadgroup`), longest first. (xdist_group
+# marks cannot keep tests together: pytest 9 keeps a test's id where pytest-xdist 3.8 no longer
+# adds the group to it.)
 def built_once(
     tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
 ) -> Path:
@@ -89,7 +91,7 @@ def built_once(
     with open(root / f"built-once-{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if failure.exists():
-            pytest.fail(f"building {name} failed in another worker:\n{failure.read_text()}")
+            pytest.fail(f"building {name} failed earlier in this run:\n{failure.read_text()}")
         if not (folder / ".built").exists():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
