@@ -76,7 +76,9 @@ def sync_into(path: Path, simulator: Simulator, tenant: str = TENANT, **settings
 # What the session shares (the shared company's sync and `dbt build`, and the module fixtures
 # that build a warehouse or a site of their own) is built once per test run, whichever pytest-xdist
 # worker needs it first; the other workers wait for it and use the same files (read-only). Tests
-# go to the workers one at a time (`make test`: `--dist loadgroup`, no groups), longest first.
+# go to the workers one at a time (`make test`: `--dist loadgroup`), longest first. (xdist_group
+# marks cannot keep tests together: pytest 9 keeps a test's id where pytest-xdist 3.8 no longer
+# adds the group to it.)
 def built_once(
     tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
 ) -> Path:
@@ -89,7 +91,7 @@ def built_once(
     with open(root / f"built-once-{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if failure.exists():
-            pytest.fail(f"building {name} failed in another worker:\n{failure.read_text()}")
+            pytest.fail(f"building {name} failed earlier in this run:\n{failure.read_text()}")
         if not (folder / ".built").exists():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
@@ -102,24 +104,32 @@ def built_once(
     return folder
 
 
-# The tests that take longest (their own syncs and dbt runs, or the first use of a shared build;
-# measured with --durations), started first so that no worker is left running one at the end.
-# The rest keep their order.
+# The tests that take longest, started first so that no worker is left running one at the end:
+# their own syncs and dbt runs, the first use of the shared builds, and the tests that mostly wait
+# (for a server's rate limit, a timeout), which go first beside lint (`make test`); then whole
+# modules whose tests each sync a company; the rest keep their order. xdist's loadgroup hands
+# each worker two tests to start with (even and odd places here), then one at a time.
 LONGEST_FIRST = (
     "test_docs_site.py::test_area_diagrams_cover_the_staging_layer",  # shared sync, build, docs
+    "test_sync.py::test_sync_survives_429_storm_5xx_timeouts_and_truncated_bodies",
+    "test_staging.py::test_orphan_invoice_fails_exactly_its_relationship_test",
+    "test_sync.py::test_rate_limit_is_respected",
     "test_incremental_models.py::test_incremental_build_equals_a_full_refresh_after_changes",
     "test_ledger_hand_ledger.py::test_amount_due_and_remaining_credit_of_every_document",
-    "test_staging.py::test_orphan_invoice_fails_exactly_its_relationship_test",
-    "test_sync.py::test_sync_survives_429_storm_5xx_timeouts_and_truncated_bodies",
     "test_sync.py::test_killed_sync_rerun_ends_equal_to_truth",
-    "test_sync.py::test_api_key_never_appears_in_logs_tables_or_files",
+    "test_hostile_transport.py::test_a_reader_taking_the_file_during_the_sync_is_waited_for_or_named",
+    "test_sync.py",
+    "test_fill.py",
+    "test_missing_warehouse.py",
 )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
-        name = f"{item.path.name}::{item.name}"
-        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+        for name in (f"{item.path.name}::{item.name}", item.path.name):
+            if name in LONGEST_FIRST:
+                return LONGEST_FIRST.index(name)
+        return len(LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: the others keep their order
 

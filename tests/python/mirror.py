@@ -27,24 +27,38 @@ def table_keys(truth: Any = None) -> dict[str, list[str]]:
     return keys
 
 
-def read_table(path: Path, table: str, tenant: str | None = None) -> list[dict[str, Any]]:
-    with duckdb.connect(str(path), read_only=True) as connection:
-        connection.execute("set TimeZone = 'UTC'")
-        exists = connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [RAW, table],
-        ).fetchone()[0]
-        if not exists:
-            return []
-        query = f'select * from {RAW}."{table}"'
-        params: list[Any] = []
-        if tenant is not None:
-            query += " where tenant_id = ?"
-            params.append(tenant)
-        cursor = connection.execute(query, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """The file, read-only, timestamps in UTC: for reading several tables with one connection."""
+    connection = duckdb.connect(str(path), read_only=True)
+    connection.execute("set TimeZone = 'UTC'")
+    return connection
+
+
+def read_table(
+    path: Path,
+    table: str,
+    tenant: str | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> list[dict[str, Any]]:
+    """Every row of a raw table (of one tenant), through `connection` if given (see
+    `connect`), else through a connection of its own to the file at `path`."""
+    if connection is None:
+        with connect(path) as own:
+            return read_table(path, table, tenant, own)
+    exists = connection.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [RAW, table],
+    ).fetchone()[0]
+    if not exists:
+        return []
+    query = f'select * from {RAW}."{table}"'
+    params: list[Any] = []
+    if tenant is not None:
+        query += " where tenant_id = ?"
+        params.append(tenant)
+    cursor = connection.execute(query, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _key(row: dict[str, Any], columns: list[str]) -> tuple[str, ...]:
@@ -72,11 +86,15 @@ def differences(
     """Every way the mirror of `tenant` differs from the truth: missing, extra and
     differing rows, field by field. Empty when the mirror is exact. The mirror is the DuckDB
     file at `path`, or what `read(table, tenant)` returns (a Postgres mirror, say)."""
+    if read is None:
+        assert path is not None
+        with connect(path) as connection:
+            return differences(None, truth, tenant, lambda t, n: read_table(path, t, n, connection))
     keys = table_keys(truth)
     problems: list[str] = []
     for table, expected_rows in truth.items():
         columns = keys[table]
-        mirror_rows = read(table, tenant) if read else read_table(path, table, tenant)
+        mirror_rows = read(table, tenant)
         mirror = {_key(r, columns): r for r in mirror_rows}
         expected = {_key(r, columns): r for r in expected_rows}
         if len(mirror) < len(mirror_rows):
@@ -106,13 +124,15 @@ def differences(
 
 
 def row_counts(path: Path, tenant: str) -> dict[str, int]:
-    return {table: len(read_table(path, table, tenant)) for table in table_keys()}
+    with connect(path) as connection:
+        return {t: len(read_table(path, t, tenant, connection)) for t in table_keys()}
 
 
 def snapshot(path: Path) -> dict[str, list[tuple]]:
     """Every row of every raw data table, sorted, dlt bookkeeping included."""
     out = {}
-    for table in table_keys():
-        rows = read_table(path, table)
-        out[table] = sorted(tuple(sorted((k, str(v)) for k, v in r.items())) for r in rows)
+    with connect(path) as connection:
+        for table in table_keys():
+            rows = read_table(path, table, connection=connection)
+            out[table] = sorted(tuple(sorted((k, str(v)) for k, v in r.items())) for r in rows)
     return out
