@@ -20,6 +20,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TENANT, API_KEY = "bench-agency", "bench-api-key"
+# the simulated site's zone, told to the sync as a user tells theirs (--site-timezone): its
+# documents' zone-less modified_date would otherwise read hours off
+SITE_TIMEZONE = "Europe/Tallinn"
 
 
 @dataclass
@@ -97,6 +100,8 @@ def simulator_process(
             str(rate_limit),
             "--tenant",
             f"{TENANT}={API_KEY}",
+            "--timezone",
+            SITE_TIMEZONE,
         ],
         cwd=REPO,
         stdout=subprocess.DEVNULL,

@@ -16,14 +16,14 @@ import duckdb
 import pyarrow as pa
 import requests
 
-from bench.procs import API_KEY, TENANT, control, simulator_process
+from bench.procs import API_KEY, SITE_TIMEZONE, TENANT, control, simulator_process
 from pipelines.scoro.sync import sync
 from pipelines.simulator.spec import MODULES as SIMULATOR_MODULES
 
 # the sync's settings: what a user gets by default (4 views in flight, the pace the server
 # announces), so the bench measures the behaviour a user sees, not a setting tuned for it
 WORKERS = 4
-SETTINGS: dict[str, Any] = {"max_workers": WORKERS}
+SETTINGS: dict[str, Any] = {"max_workers": WORKERS, "site_timezone": SITE_TIMEZONE}
 PER_PAGE = 100
 
 
