@@ -63,20 +63,34 @@
 
 with
 
-{#- The sync time of the newest input row, per tenant: every document whose rows are at least as
-    new is (re)posted by the next incremental build (DECISIONLOG.md section 36). #}
-input_watermarks as (
-    select tenant_id, max(synced_at) as source_synced_at
+{#- Per document, the sync time of its newest input row: its own row, its lines, its lines' products.
+    Every row of the document carries it (source_synced_at), so a full and an incremental build write
+    the same value; the next incremental build posts again the documents with an input synced after
+    the newest one the table holds (DECISIONLOG.md section 36). #}
+document_stamps as (
+    select
+        tenant_id,
+        document_id,
+        max(synced_at) as source_synced_at,
+        count(*) - count(synced_at) as unstamped_inputs
     from (
-        select tenant_id, when_upserted_into_data_store as synced_at from {{ documents }}
+        select tenant_id, id as document_id, when_upserted_into_data_store as synced_at
+        from {{ documents }}
         union all
-        select tenant_id, when_upserted_into_data_store as synced_at from {{ document_lines }}
+        select tenant_id, {{ line_document_key }} as document_id, when_upserted_into_data_store as synced_at
+        from {{ document_lines }}
         union all
-        select tenant_id, when_upserted_into_data_store as synced_at from {{ ref('stg_scoro__products') }}
-        union all
-        select tenant_id, when_upserted_into_data_store as synced_at from {{ ref('stg_scoro__finance_accounts') }}
+        select
+            lines_of_products.tenant_id,
+            lines_of_products.{{ line_document_key }} as document_id,
+            line_products.when_upserted_into_data_store as synced_at
+        from {{ document_lines }} as lines_of_products
+        inner join {{ ref('stg_scoro__products') }} as line_products
+            on
+                lines_of_products.tenant_id = line_products.tenant_id
+                and lines_of_products.product_id = line_products.id
     ) as inputs
-    group by tenant_id
+    group by tenant_id, document_id
 ),
 
 -- which finance accounts exist (a line's own account is used when it exists)
@@ -84,18 +98,8 @@ input_fingerprints as (
     {{ accounting_tenant_fingerprints(ref('stg_scoro__finance_accounts'), ['id']) }}
 ),
 
-input_stamps as (
-    select
-        input_watermarks.tenant_id,
-        input_watermarks.source_synced_at,
-        input_fingerprints.fingerprint as source_accounts_fingerprint
-    from input_watermarks
-    left join input_fingerprints
-        on input_watermarks.tenant_id = input_fingerprints.tenant_id
-),
-
 {% if incremental %}
-        {{ accounting_changed_documents(documents, document_lines, line_document_key) }}
+        {{ accounting_changed_documents('document_stamps') }}
     {% endif %}
 
 documents as (
@@ -685,8 +689,8 @@ final as (
             as {{ dbt.type_bigint() }}
         ) as finance_object_id,
         cast(posted_legs.document_line_id as {{ dbt.type_bigint() }}) as document_line_id,
-        input_stamps.source_synced_at,
-        input_stamps.source_accounts_fingerprint
+        document_stamps.source_synced_at,
+        input_fingerprints.fingerprint as source_accounts_fingerprint
     from posted_legs
     inner join posting_documents
         on
@@ -696,14 +700,18 @@ final as (
         on
             posted_legs.tenant_id = document_finance_objects.tenant_id
             and posted_legs.document_id = document_finance_objects.document_id
-    left join input_stamps
-        on posted_legs.tenant_id = input_stamps.tenant_id
+    left join document_stamps
+        on
+            posted_legs.tenant_id = document_stamps.tenant_id
+            and posted_legs.document_id = document_stamps.document_id
+    left join input_fingerprints
+        on posted_legs.tenant_id = input_fingerprints.tenant_id
 )
 
 select * from final
 {% if incremental %}
 union all
-{{ accounting_replaced_document_markers("changed_documents", "'" ~ document_type ~ "'", 'input_stamps') }}
+{{ accounting_replaced_document_markers("changed_documents", "'" ~ document_type ~ "'") }}
     {% endif %}
 
 {% endmacro %}

@@ -11,14 +11,14 @@
     runs (DuckDB, Postgres: DELETE ... USING), a table elsewhere (Spark tables without Delta cannot
     delete rows), so the same models run unchanged on every engine.
 
-    accounting_changed_documents(documents, document_lines, line_document_key): the CTEs
-    last_build (per tenant, the newest input sync time the table has posted) and changed_documents
-    (tenant_id, document_id): documents whose row, one of whose lines, or one of whose lines'
-    products was synced after it, and those posted while the tenant's finance accounts were
-    different: finance accounts are listed again on every sync, so their sync time says nothing
-    and a fingerprint of their ids (input_fingerprints) is compared instead.
+    accounting_changed_documents(document_stamps): the CTEs last_build (per tenant, the newest
+    source_synced_at the table holds) and changed_documents (tenant_id, document_id): documents
+    whose stamp in document_stamps (the newest sync time of their row, lines and lines' products;
+    unstamped_inputs: how many of those have none) is newer, and those posted while the tenant's
+    finance accounts were different: finance accounts are listed again on every sync, so their
+    sync time says nothing and a fingerprint of their ids (input_fingerprints) is compared instead.
 
-    accounting_replaced_document_markers(keys_relation, document_type_expression, watermarks):
+    accounting_replaced_document_markers(keys_relation, document_type_expression):
     one marker row per row of keys_relation (tenant_id, document_id), in the columns of this.
 -#}
 {% macro accounting_incremental_materialization() -%}
@@ -47,7 +47,7 @@
     where journal_entry_id is not null
 {%- endmacro %}
 
-{% macro accounting_changed_documents(documents, document_lines, line_document_key) -%}
+{% macro accounting_changed_documents(document_stamps) -%}
 last_build as (
     select tenant_id, max(source_synced_at) as source_synced_at
     from {{ this }}
@@ -55,32 +55,16 @@ last_build as (
 ),
 
 changed_documents as (
-    select distinct
-        synced.tenant_id,
-        synced.document_id
-    from (
-        select tenant_id, id as document_id, when_upserted_into_data_store as synced_at
-        from {{ documents }}
-        union all
-        select tenant_id, {{ line_document_key }} as document_id, when_upserted_into_data_store as synced_at
-        from {{ document_lines }}
-        union all
-        select
-            lines_of_products.tenant_id,
-            lines_of_products.{{ line_document_key }} as document_id,
-            line_products.when_upserted_into_data_store as synced_at
-        from {{ document_lines }} as lines_of_products
-        inner join {{ ref('stg_scoro__products') }} as line_products
-            on
-                lines_of_products.tenant_id = line_products.tenant_id
-                and lines_of_products.product_id = line_products.id
-    ) as synced
+    select
+        {{ document_stamps }}.tenant_id,
+        {{ document_stamps }}.document_id
+    from {{ document_stamps }}
     left join last_build
-        on synced.tenant_id = last_build.tenant_id
+        on {{ document_stamps }}.tenant_id = last_build.tenant_id
     where
         last_build.source_synced_at is null
-        or synced.synced_at is null
-        or synced.synced_at > last_build.source_synced_at
+        or {{ document_stamps }}.unstamped_inputs > 0
+        or {{ document_stamps }}.source_synced_at > last_build.source_synced_at
     union
     -- documents posted while the tenant's finance accounts were different
     select distinct posted.tenant_id, posted.document_id
@@ -91,7 +75,7 @@ changed_documents as (
 ),
 {%- endmacro %}
 
-{% macro accounting_replaced_document_markers(keys_relation, document_type_expression, watermarks=none) -%}
+{% macro accounting_replaced_document_markers(keys_relation, document_type_expression) -%}
     {%- set keyed = {
         'tenant_id': 'replaced_keys.tenant_id',
         'document_type': document_type_expression,
@@ -101,17 +85,11 @@ changed_documents as (
     {%- for column in adapter.get_columns_in_relation(this) %}
         {%- if column.name in keyed %}
         cast({{ keyed[column.name] }} as {{ column.data_type }}) as {{ adapter.quote(column.name) }}
-        {%- elif column.name in ('source_synced_at', 'source_accounts_fingerprint') and watermarks is not none %}
-        {{ watermarks }}.{{ column.name }} as {{ adapter.quote(column.name) }}
         {%- else %}
         cast(null as {{ column.data_type }}) as {{ adapter.quote(column.name) }}
         {%- endif %}{{ ',' if not loop.last }}
     {%- endfor %}
     from {{ keys_relation }} as replaced_keys
-    {%- if watermarks is not none %}
-    left join {{ watermarks }}
-        on replaced_keys.tenant_id = {{ watermarks }}.tenant_id
-    {%- endif %}
 {%- endmacro %}
 
 {#- accounting_tenant_fingerprints(relation, columns): per tenant_id, a hash of the listed columns of
