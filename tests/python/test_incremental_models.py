@@ -29,14 +29,6 @@ LEDGER = ["+journal_entries", "+profit_and_loss_detail", "+general_ledger"]
 # The general ledger report is a table unless this var makes it incremental (DECISIONLOG.md
 # "Scale"): the test builds it incrementally, so that that path is proven too.
 VARS = ["--vars", "{scoro_incremental_running_balances: true}"]
-# Bookkeeping of the incremental build (the newest input sync time, the fingerprint of the
-# accounts a row was posted with, the hash of what a mart's entry was built from), not data.
-BOOKKEEPING = {
-    "source_synced_at",
-    "source_accounts_fingerprint",
-    "accounts_fingerprint",
-    "source_fingerprint",
-}
 # Per mart, a column its incremental build never reads from its own rows, and the value a build
 # gives it: the test overwrites it in every row before an incremental run, so that the rows the
 # run built again are the ones holding the built value after it (and puts it back before
@@ -82,9 +74,10 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]
         [catalog],
     ).fetchall()
     tables: dict[str, list[str]] = {}
+    # every column, the incremental bookkeeping too (sync stamps, fingerprints): a full refresh
+    # writes the same values
     for table, column in rows:
-        if column not in BOOKKEEPING:
-            tables.setdefault(table, []).append(column)
+        tables.setdefault(table, []).append(column)
     return tables
 
 
