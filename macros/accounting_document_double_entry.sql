@@ -63,16 +63,16 @@
 
 with
 
-{#- Per document, the sync time of its newest input row: its own row, its lines, its lines' products.
-    Every row of the document carries it (source_synced_at), so a full and an incremental build write
-    the same value; the next incremental build posts again the documents with an input synced after
-    the newest one the table holds (DECISIONLOG.md section 36). #}
+{#- Per document, the sync time of its newest input row: its own row, its lines, its lines' products;
+    null when one of them has no sync time (a raw row not written by the loader), which every
+    incremental build then posts again. Every row of the document carries it (source_synced_at), so a
+    full and an incremental build write the same value; the next incremental build posts again the
+    documents with an input synced after the newest one the table holds (DECISIONLOG.md section 36). #}
 document_stamps as (
     select
         tenant_id,
         document_id,
-        max(synced_at) as source_synced_at,
-        count(*) - count(synced_at) as unstamped_inputs
+        case when count(*) = count(synced_at) then max(synced_at) end as source_synced_at
     from (
         select tenant_id, id as document_id, when_upserted_into_data_store as synced_at
         from {{ documents }}

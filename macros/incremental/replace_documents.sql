@@ -14,7 +14,7 @@
     accounting_changed_documents(document_stamps): the CTEs last_build (per tenant, the newest
     source_synced_at the table holds) and changed_documents (tenant_id, document_id): documents
     whose stamp in document_stamps (the newest sync time of their row, lines and lines' products;
-    unstamped_inputs: how many of those have none) is newer, and those posted while the tenant's
+    null when one of those has none) is newer or null, and those posted while the tenant's
     finance accounts were different: finance accounts are listed again on every sync, so their
     sync time says nothing and a fingerprint of their ids (input_fingerprints) is compared instead.
 
@@ -63,7 +63,7 @@ changed_documents as (
         on {{ document_stamps }}.tenant_id = last_build.tenant_id
     where
         last_build.source_synced_at is null
-        or {{ document_stamps }}.unstamped_inputs > 0
+        or {{ document_stamps }}.source_synced_at is null
         or {{ document_stamps }}.source_synced_at > last_build.source_synced_at
     union
     -- documents posted while the tenant's finance accounts were different

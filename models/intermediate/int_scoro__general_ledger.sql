@@ -109,6 +109,8 @@ unioned as (
                     and last_build.document_type = '{{ incremental_models[model_name] }}'
             where
                 last_build.source_synced_at is null
+                -- a document with an input that has no sync time is posted again on every build
+                or {{ model_name }}.source_synced_at is null
                 or {{ model_name }}.source_synced_at > last_build.source_synced_at
                 or {{ model_name }}.tenant_id in (select stale_tenants.tenant_id from stale_tenants)
         {% endif %}

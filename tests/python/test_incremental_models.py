@@ -161,6 +161,22 @@ def _rename_dimensions(path: Path) -> dict[str, str]:
     return renamed
 
 
+UNSTAMPED_TEXT = "Line text without a sync time"
+
+
+def _unstamped_line_text(path: Path) -> None:
+    """A posted invoice line's raw row gets a new text and no sync time (a row not written by
+    the loader): its document is posted again on every build, and the text reaches the ledger."""
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update scoro_raw.invoice_lines set comment = ?, _scoro_synced_at = null "
+            "where id = (select min(id) from scoro_raw.invoice_lines where comment is not null "
+            "and invoice_id in (select document_id from staging.int_scoro__general_ledger "
+            "where document_type = 'invoice'))",
+            [UNSTAMPED_TEXT],
+        )
+
+
 @contextmanager
 def _compared_with_a_full_refresh(
     path: Path, target: Path, name: str
@@ -231,6 +247,7 @@ def test_incremental_build_equals_a_full_refresh_after_changes(simulator, tmp_pa
         changed=10, added=3, deleted=3, seed=3, modules=("invoices", "bills", "receipts")
     )
     assert sync_into(path, simulator).complete
+    _unstamped_line_text(path)
     _mark_rows(path)
     _run(["run", *VARS, "--select", *LEDGER], path, target)
     rebuilt = _rebuilt_rows(path)
@@ -251,6 +268,13 @@ def test_incremental_build_equals_a_full_refresh_after_changes(simulator, tmp_pa
                 [stamp, stamp],
             ).fetchall()
             assert kept > 0 and reposted < documents / 4, (table, kept, reposted, documents)
+        # the unstamped line's new text is in the ledger (so the comparison above compared it)
+        ((unstamped,),) = con.execute(
+            "select count(*) from incremental.staging.int_scoro__general_ledger "
+            "where description = ? and source_synced_at is null",
+            [UNSTAMPED_TEXT],
+        ).fetchall()
+        assert unstamped > 0
 
     # 3. dimensions renamed, no document changed: the entries that show them are built again
     renamed = _rename_dimensions(path)
