@@ -144,8 +144,10 @@ class Bench:
 
     def incremental(self, scale: float) -> dict[str, Any]:
         """1 % of the documents change; the re-sync lands in a built copy; then an incremental
-        `dbt build` and a `dbt build --full-refresh` on two copies of that file. Not measured
-        while no model is incremental (every build is then a full one)."""
+        `dbt build` and a `dbt build --full-refresh` on two copies of that file, and, beside
+        them, an incremental `dbt build` of the built file with nothing changed (what a build
+        costs whatever the change). Not measured while no model is incremental (every build is
+        then a full one)."""
         target = self.workdir / f"scale{scale:g}" / "dbt_build" / "target"
         incremental_models = dbt_bench.incremental_models(target)
         if not incremental_models:
@@ -161,13 +163,27 @@ class Bench:
         self.say("  incremental dbt build, then dbt build --full-refresh")
         inc = dbt_bench.timed_dbt(["build"], increment, folder / "incremental" / "target")
         ref = dbt_bench.timed_dbt(["build", "--full-refresh"], full, folder / "full" / "target")
+        self.say("  incremental dbt build with nothing changed")
+        unchanged = dbt_bench.copy_warehouse(built, folder / "unchanged")
+        still = dbt_bench.timed_dbt(["build"], unchanged, folder / "unchanged" / "target")
+        node_seconds = {
+            name: dbt_bench.seconds_by_kind(folder / name / "target")
+            for name in ("incremental", "full", "unchanged")
+        }
         shutil.rmtree(folder, ignore_errors=True)
+        self.say(
+            f"  incremental {inc.seconds:.0f} s, full {ref.seconds:.0f} s, "
+            f"nothing changed {still.seconds:.0f} s"
+        )
         return {
             "measured": True,
             "incremental_models": incremental_models,
             "resync_seconds": resync.seconds,
             "incremental_build_seconds": inc.seconds,
             "full_build_seconds": ref.seconds,
+            "no_change_build_seconds": still.seconds,
+            "no_change_vs_full": still.seconds / ref.seconds,
+            "node_seconds_by_kind": node_seconds,
             "ratio": inc.seconds / ref.seconds,
         }
 
@@ -382,6 +398,12 @@ def print_table(report: dict[str, Any]) -> None:
         value = entry["value"]
         shown = f"{value:9.3f}" if value is not None else "      n/a"
         print(f"{name:<44} {shown}  {entry['goal']:<8} {entry['met']}")
+    incremental = report.get("incremental") or {}
+    if incremental.get("no_change_vs_full") is not None:
+        print(
+            "incremental build with nothing changed / full build: "
+            f"{incremental['no_change_vs_full']:.3f} (what every build costs, whatever the change)"
+        )
     growth = report.get("growth") or {}
     if not growth:
         return

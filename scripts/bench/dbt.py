@@ -93,6 +93,17 @@ def failures(target: Path) -> list[str]:
     ]
 
 
+def seconds_by_kind(target: Path) -> dict[str, float]:
+    """The build's node times summed per kind (model, test, unit_test, seed, ...), from its
+    run_results.json: where a build's time went."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    kinds: dict[str, float] = {}
+    for result in results:
+        kind = result["unique_id"].split(".", 1)[0]
+        kinds[kind] = kinds.get(kind, 0.0) + result["execution_time"]
+    return {kind: round(seconds, 3) for kind, seconds in sorted(kinds.items())}
+
+
 def _relation(node: dict[str, Any]) -> str:
     return node.get("relation_name") or (
         f'"{node["database"]}"."{node["schema"]}"."{node.get("alias") or node["name"]}"'
