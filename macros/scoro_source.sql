@@ -61,3 +61,15 @@
 {% macro snowflake__scoro_type_timestamp_tz() %}
     {{ return('timestamp_tz') }}
 {% endmacro %}
+
+{#- on-run-start: the raw schema's relations listed into dbt's relation cache once, before the
+    threads start. A schema dbt has not cached is listed on first use and its relations added one
+    by one; a thread that looks meanwhile finds the schema cached with only part of them, so
+    scoro_source took an existing raw table for a missing one (seen on Postgres with 4 threads:
+    stg_scoro__bill_lines built empty). -#}
+{% macro scoro_cache_raw_relations() %}
+    {%- if execute -%}
+        {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'scoro') | first -%}
+        {%- do adapter.get_relation(database=node.database, schema=node.schema, identifier=node.identifier) -%}
+    {%- endif -%}
+{% endmacro %}
