@@ -41,6 +41,9 @@ GB = 1024**3
 MIN_NODE_SECONDS = 0.02
 # growth of 10× the data past which a node is named superlinear (n·log n at this size is ~12×)
 SUPERLINEAR = 11.0
+# a company this small (about 60 invoices) has the big one's models and tests and almost no
+# data: its full `dbt build` is what dbt's fixed cost per node adds to every build
+FLOOR_SCALE = 0.2
 GOALS = {
     "sync_vs_bare_fetch": ("<=", 1.2),
     "rate_limited_achieved_vs_limit": (">=", 0.9),
@@ -146,8 +149,9 @@ class Bench:
         """1 % of the documents change; the re-sync lands in a built copy; then an incremental
         `dbt build` and a `dbt build --full-refresh` on two copies of that file, and, beside
         them, an incremental `dbt build` of the built file with nothing changed (what a build
-        costs whatever the change). Not measured while no model is incremental (every build is
-        then a full one)."""
+        costs whatever the change), and a `dbt build` of a company of FLOOR_SCALE (the same
+        nodes on almost no data: dbt's fixed cost, below which no build of this project goes).
+        Not measured while no model is incremental (every build is then a full one)."""
         target = self.workdir / f"scale{scale:g}" / "dbt_build" / "target"
         incremental_models = dbt_bench.incremental_models(target)
         if not incremental_models:
@@ -166,14 +170,18 @@ class Bench:
         self.say("  incremental dbt build with nothing changed")
         unchanged = dbt_bench.copy_warehouse(built, folder / "unchanged")
         still = dbt_bench.timed_dbt(["build"], unchanged, folder / "unchanged" / "target")
+        self.say(f"  dbt build of a scale {FLOOR_SCALE:g} company (the same nodes, no data)")
+        tiny = self.fill(FLOOR_SCALE)["path"]
+        floor = dbt_bench.copy_warehouse(tiny, folder / "floor")
+        bottom = dbt_bench.timed_dbt(["build"], floor, folder / "floor" / "target")
         node_seconds = {
             name: dbt_bench.seconds_by_kind(folder / name / "target")
-            for name in ("incremental", "full", "unchanged")
+            for name in ("incremental", "full", "unchanged", "floor")
         }
         shutil.rmtree(folder, ignore_errors=True)
         self.say(
             f"  incremental {inc.seconds:.0f} s, full {ref.seconds:.0f} s, "
-            f"nothing changed {still.seconds:.0f} s"
+            f"nothing changed {still.seconds:.0f} s, scale {FLOOR_SCALE:g} {bottom.seconds:.0f} s"
         )
         return {
             "measured": True,
@@ -183,6 +191,9 @@ class Bench:
             "full_build_seconds": ref.seconds,
             "no_change_build_seconds": still.seconds,
             "no_change_vs_full": still.seconds / ref.seconds,
+            "floor_scale": FLOOR_SCALE,
+            "floor_build_seconds": bottom.seconds,
+            "floor_vs_full": bottom.seconds / ref.seconds,
             "node_seconds_by_kind": node_seconds,
             "ratio": inc.seconds / ref.seconds,
         }
@@ -403,6 +414,11 @@ def print_table(report: dict[str, Any]) -> None:
         print(
             "incremental build with nothing changed / full build: "
             f"{incremental['no_change_vs_full']:.3f} (what every build costs, whatever the change)"
+        )
+    if incremental.get("floor_vs_full") is not None:
+        print(
+            f"full build of a scale {incremental['floor_scale']:g} company / full build: "
+            f"{incremental['floor_vs_full']:.3f} (dbt's fixed cost of the same nodes, no data)"
         )
     growth = report.get("growth") or {}
     if not growth:
